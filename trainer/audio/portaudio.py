@@ -1,0 +1,90 @@
+"""Loading PortAudio through sounddevice, quietly.
+
+PortAudio's ALSA backend prints diagnostics straight to file descriptor 2 while it
+probes devices. Those lines mean nothing to a therapist and would scribble over the
+terminal UI, so every call into PortAudio that may probe runs inside `quiet_stderr()`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+import threading
+from types import ModuleType
+
+from trainer.errors import AudioDeviceError
+
+INSTALL_HINT = "sudo apt-get install libportaudio2"
+
+_lock = threading.RLock()
+_depth = 0
+_saved_fd: int | None = None
+_module: ModuleType | None = None
+_scratch = None
+_captured = ""
+
+
+def last_diagnostics() -> str:
+    """What PortAudio printed during the last quiet call (for --debug and logs)."""
+    return _captured
+
+
+@contextlib.contextmanager
+def quiet_stderr():
+    """Send fd 2 to a scratch file for the duration; keep what was written for debugging.
+
+    Re-entrant: only the outermost call swaps the descriptor.
+    """
+    global _depth, _saved_fd, _scratch, _captured
+    with _lock:
+        if _depth == 0:
+            _scratch = tempfile.TemporaryFile(mode="w+b")
+            try:
+                _saved_fd = os.dup(2)
+                os.dup2(_scratch.fileno(), 2)
+            except OSError:  # no fd 2 at all: nothing to hide
+                _saved_fd = None
+        _depth += 1
+    try:
+        yield
+    finally:
+        with _lock:
+            _depth -= 1
+            if _depth == 0:
+                if _saved_fd is not None:
+                    os.dup2(_saved_fd, 2)
+                    os.close(_saved_fd)
+                    _saved_fd = None
+                _scratch.seek(0)
+                _captured = _scratch.read().decode("utf-8", "replace")
+                _scratch.close()
+                _scratch = None
+
+
+def sounddevice() -> ModuleType:
+    """The sounddevice module, with PortAudio initialised; `AudioDeviceError` if unusable."""
+    global _module
+    if _module is None:
+        with _lock, quiet_stderr():
+            try:
+                import sounddevice as sd
+            except OSError as err:
+                raise AudioDeviceError(
+                    f"The sound library PortAudio is not installed. Install it with: {INSTALL_HINT}"
+                ) from err
+            _module = sd
+    return _module
+
+
+def rescan() -> ModuleType:
+    """Re-initialise PortAudio so newly plugged or removed devices show up."""
+    sd = sounddevice()
+    with _lock, quiet_stderr():
+        sd._terminate()
+        sd._initialize()
+    return sd
+
+
+def version() -> str:
+    return sounddevice().get_portaudio_version()[1]

@@ -1,0 +1,56 @@
+"""`levelvoice config`: show and change settings."""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+
+import click
+
+
+@click.group()
+def config() -> None:
+    """Show or change settings (stored in config.toml)."""
+
+
+@config.command("show")
+def show() -> None:
+    """Print every setting with its current value."""
+    from trainer import config as settings_file
+    from trainer import paths
+
+    click.echo(f"# {paths.config_file()}")
+    click.echo(settings_file.dumps(settings_file.load()), nl=False)
+
+
+@config.command("path")
+def path() -> None:
+    """Print where the settings file is."""
+    from trainer import paths
+
+    click.echo(str(paths.config_file()))
+
+
+@config.command("set")
+@click.argument("key")
+@click.argument("value")
+def set_value(key: str, value: str) -> None:
+    """Set KEY to VALUE, e.g. `levelvoice config set daily_goal_minutes 20`."""
+    from trainer import config as settings_file
+    from trainer.errors import ConfigError
+
+    current = settings_file.load()
+    if key not in {f.name for f in dataclasses.fields(current)}:
+        settings_file.validate({key: value})  # raises the standard unknown-key error
+    default = getattr(settings_file.Settings(), key)
+    if isinstance(default, str):
+        parsed = value
+    else:
+        try:
+            parsed = tomllib.loads(f"v = {value}")["v"]
+        except tomllib.TOMLDecodeError:
+            kind = {bool: "true or false", int: "a whole number", float: "a number"}[type(default)]
+            raise ConfigError(f"Setting '{key}' needs {kind}, not {value!r}.") from None
+    updated = settings_file.update(current, **{key: parsed})
+    where = settings_file.save(updated)
+    click.echo(f"{key} = {settings_file.toml_value(getattr(updated, key))}  (saved in {where})")
