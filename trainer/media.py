@@ -1,0 +1,186 @@
+"""Reading audio from files: WAV, FLAC, OGG, MP3, M4A and the audio track of videos.
+
+`read_audio` returns float32 samples and the file's own sample rate. libsndfile
+(soundfile) reads the common audio formats directly; anything else (M4A, MP4, MOV,
+MKV, ...) is decoded with PyAV. Every failure is an `AudioFileError` with one sentence
+that names the file and says what is wrong.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from trainer.errors import AudioFileError
+
+SOUNDFILE_SUFFIXES = {".wav", ".flac", ".ogg", ".oga", ".opus", ".mp3", ".aif", ".aiff"}
+
+
+@dataclass(frozen=True)
+class Audio:
+    """Decoded audio: `samples` is float32, shape (n,) for mono or (n, channels)."""
+
+    samples: np.ndarray
+    rate: int
+
+    @property
+    def duration_s(self) -> float:
+        return len(self.samples) / self.rate
+
+    @property
+    def channels(self) -> int:
+        return 1 if self.samples.ndim == 1 else self.samples.shape[1]
+
+    def mono(self) -> "Audio":
+        return Audio(to_mono(self.samples), self.rate)
+
+
+def to_mono(samples: np.ndarray) -> np.ndarray:
+    """Average the channels of (n, channels) audio; mono passes through."""
+    samples = np.asarray(samples, dtype=np.float32)
+    return samples if samples.ndim == 1 else samples.mean(axis=1, dtype=np.float32)
+
+
+def format_time(seconds: float) -> str:
+    """12:03.5 style (minutes:seconds), for messages."""
+    minutes, rest = divmod(max(seconds, 0.0), 60)
+    return f"{int(minutes)}:{rest:04.1f}"
+
+
+def parse_time(text: str) -> float:
+    """Seconds from "75", "75.5", "1:15", "1:15.5" or "1:02:03"; `ValueError` otherwise."""
+    text = text.strip()
+    if not re.fullmatch(r"\d+(:\d{1,2})*(\.\d+)?", text):
+        raise ValueError(f"'{text}' is not a time; write it as seconds (75.5) or minutes:seconds (1:15.5)")
+    seconds = 0.0
+    parts = text.split(":")
+    for index, part in enumerate(parts):
+        value = float(part)
+        if index > 0 and value >= 60:
+            raise ValueError(f"'{text}' is not a time: {part} is not below 60")
+        seconds = seconds * 60 + value
+    return seconds
+
+
+def _check_file(path: Path) -> None:
+    if not path.exists():
+        raise AudioFileError(f"{path}: file not found. Check the name and folder.")
+    if path.is_dir():
+        raise AudioFileError(f"{path} is a folder, not an audio or video file.")
+    try:
+        size = path.stat().st_size
+    except OSError as err:
+        raise AudioFileError(f"{path} cannot be read: {err.strerror or err}.") from err
+    if size == 0:
+        raise AudioFileError(f"{path} is empty (0 bytes); pick the file again or export it again.")
+
+
+def _with_soundfile(path: Path, start_s: float | None, end_s: float | None) -> Audio | None:
+    """Decode with libsndfile; None when it does not understand the file."""
+    import soundfile as sf
+
+    try:
+        with sf.SoundFile(path) as handle:
+            rate = handle.samplerate
+            total = handle.frames
+            first = 0 if start_s is None else int(round(start_s * rate))
+            last = total if end_s is None else min(int(round(end_s * rate)), total)
+            if 0 < first <= total:
+                handle.seek(first)
+            data = handle.read(max(last - first, 0), dtype="float32", always_2d=True)
+    except (sf.LibsndfileError, RuntimeError, ValueError):
+        return None
+    return Audio(data[:, 0].copy() if data.shape[1] == 1 else data, rate)
+
+
+def _with_pyav(path: Path, start_s: float | None, end_s: float | None) -> Audio:
+    import av
+
+    try:
+        container = av.open(str(path))
+    except (av.error.InvalidDataError, av.error.FFmpegError, UnicodeDecodeError) as err:
+        raise AudioFileError(
+            f"{path} could not be read as audio or video; it may be damaged or in an unknown format."
+        ) from err
+    with container:
+        if not container.streams.audio:
+            raise AudioFileError(f"{path} has no audio track, so there is nothing to listen to.")
+        stream = container.streams.audio[0]
+        rate = int(stream.rate or stream.codec_context.sample_rate or 0)
+        resampler = av.AudioResampler(format="fltp", layout=None, rate=rate)
+        chunks: list[np.ndarray] = []
+        seen = 0
+        stop = None if end_s is None else int(math.ceil(end_s * rate))
+        try:
+            for packet in container.demux(stream):
+                for frame in packet.decode():
+                    for out in resampler.resample(frame):
+                        block = out.to_ndarray().T
+                        chunks.append(block)
+                        seen += len(block)
+                if stop is not None and seen >= stop:
+                    break
+        except av.error.FFmpegError as err:
+            if not chunks:
+                raise AudioFileError(f"{path} could not be decoded; it may be damaged.") from err
+    if not chunks:
+        raise AudioFileError(f"{path} has an audio track with no sound in it.")
+    data = np.concatenate(chunks).astype(np.float32, copy=False)
+    first = 0 if start_s is None else int(round(start_s * rate))
+    last = len(data) if end_s is None else min(int(round(end_s * rate)), len(data))
+    data = data[first:last]
+    return Audio(data[:, 0].copy() if data.shape[1] == 1 else data, rate)
+
+
+def read_audio(path: Path | str, *, start_s: float | None = None, end_s: float | None = None,
+               mono: bool = False) -> Audio:
+    """Decode `path` (optionally only `start_s`..`end_s`) to float32 at its own rate."""
+    path = Path(path).expanduser()
+    _check_file(path)
+    if start_s is not None and start_s < 0:
+        raise AudioFileError(f"The segment start {format_time(start_s)} is before the beginning of {path}.")
+    if start_s is not None and end_s is not None and end_s <= start_s:
+        raise AudioFileError(
+            f"The segment {format_time(start_s)} to {format_time(end_s)} has no length; the end must come after the start."
+        )
+    audio = None
+    if path.suffix.lower() in SOUNDFILE_SUFFIXES:
+        audio = _with_soundfile(path, start_s, end_s)
+    if audio is None:
+        audio = _with_pyav(path, start_s, end_s)
+    if len(audio.samples) == 0:
+        if start_s:
+            length = probe_duration(path)
+            raise AudioFileError(
+                f"The segment starting at {format_time(start_s)} lies outside {path}, which is only "
+                f"{format_time(length)} long."
+            )
+        raise AudioFileError(f"{path} contains no audio samples.")
+    if not np.isfinite(audio.samples).all():
+        raise AudioFileError(f"{path} contains invalid sample values; it may be damaged.")
+    if end_s is not None and audio.duration_s < (end_s - (start_s or 0.0)) - 0.05:
+        length = probe_duration(path)
+        raise AudioFileError(
+            f"The segment {format_time(start_s or 0.0)} to {format_time(end_s)} runs past the end of {path}, "
+            f"which is {format_time(length)} long."
+        )
+    return audio.mono() if mono else audio
+
+
+def probe_duration(path: Path | str) -> float:
+    """Length of the audio in seconds (decodes with PyAV when the header does not say)."""
+    path = Path(path).expanduser()
+    _check_file(path)
+    import soundfile as sf
+
+    try:
+        info = sf.info(str(path))
+        if info.frames > 0:
+            return info.frames / info.samplerate
+    except (sf.LibsndfileError, RuntimeError):
+        pass
+    return _with_pyav(path, None, None).duration_s
