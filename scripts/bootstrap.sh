@@ -63,8 +63,14 @@ lv_venv() {
     want="$(sha256sum <"$LV_ROOT/pyproject.toml" | cut -c1-16)[$extras]"
     if [ ! -f "$stamp" ] || ! grep -qxF "$want" "$stamp"; then
         lv_say "installing Level Voice${extras:+ with [$extras]} into $LV_VENV (first time takes a minute)"
-        "$LV_VENV/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null
-        "$LV_VENV/bin/python" -m pip install -q --disable-pip-version-check -e "$LV_ROOT${extras:+[$extras]}"
+        local log="$LV_VENV/install.log"
+        if ! { "$LV_VENV/bin/python" -m pip install --disable-pip-version-check --upgrade pip &&
+               "$LV_VENV/bin/python" -m pip install --disable-pip-version-check -e "$LV_ROOT${extras:+[$extras]}"; } \
+               >"$log" 2>&1; then
+            grep -v '^WARNING: Location' "$log" | tail -n 15 >&2
+            lv_say "installing failed; the full log is in $log"
+            return 1
+        fi
         echo "$want" >"$stamp"
     fi
 }
