@@ -229,3 +229,12 @@ def test_features_are_stored_as_json(store):
     import json
 
     assert json.loads(raw) == features_dict()
+
+
+def test_add_takes_is_all_or_nothing(store):
+    good = [take_record("d", T0 + timedelta(minutes=i)) for i in range(3)]
+    bad = take_record("d", T0 + timedelta(minutes=9), rating=12)
+    with pytest.raises(StoreError):
+        store.add_takes([*good, bad])
+    assert store.count_takes() == 0
+    assert store.add_takes(good) == 3

@@ -22,6 +22,9 @@ COMMANDS = {
     "config": "trainer.cli.config:config",
     "devices": "trainer.cli.devices:devices",
     "doctor": "trainer.cli.doctor:doctor",
+    "export": "trainer.cli.export:export",
+    "purge": "trainer.cli.purge:purge",
+    "stats": "trainer.cli.stats:stats",
 }
 
 

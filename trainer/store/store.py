@@ -13,7 +13,7 @@ import os
 import re
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
@@ -165,22 +165,33 @@ class Store:
     @_guarded
     def add_take(self, take: TakeRecord, *, bands: Mapping[str, BandState] | None = None) -> int:
         """Store a take (and the drill's bands after it, when given) in one transaction; returns its id."""
-        if take.rating is not None:
-            _check_rating(take.rating)
         with self._write() as conn:
-            conn.execute("INSERT OR IGNORE INTO drills (id, added_at) VALUES (?, ?)", (take.drill_id, iso(take.at)))
-            cursor = conn.execute(
-                "INSERT INTO takes (drill_id, at, session_id, baseline_id, difficulty, audio_path, features, verdict, "
-                "score, rating, device, overflows, interrupted, latency_s, overlap_s) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (take.drill_id, iso(take.at), take.session_id, take.baseline_id, take.difficulty,
-                 None if take.audio_path is None else str(take.audio_path), _json(take.features),
-                 None if take.verdict is None else _json(take.verdict), take.score, take.rating, take.device,
-                 take.overflows, int(take.interrupted), take.latency_s, take.overlap_s),
-            )
+            take_id = self._insert_take(conn, take)
             if bands:
                 self._save_bands(conn, take.drill_id, bands, take.at)
-            return int(cursor.lastrowid)
+            return take_id
+
+    @_guarded
+    def add_takes(self, takes: Iterable[TakeRecord]) -> int:
+        """Store many takes in one transaction (imports, benchmarks); returns how many."""
+        with self._write() as conn:
+            return sum(1 for take in takes if self._insert_take(conn, take))
+
+    @staticmethod
+    def _insert_take(conn: sqlite3.Connection, take: TakeRecord) -> int:
+        if take.rating is not None:
+            _check_rating(take.rating)
+        conn.execute("INSERT OR IGNORE INTO drills (id, added_at) VALUES (?, ?)", (take.drill_id, iso(take.at)))
+        cursor = conn.execute(
+            "INSERT INTO takes (drill_id, at, session_id, baseline_id, difficulty, audio_path, features, verdict, "
+            "score, rating, device, overflows, interrupted, latency_s, overlap_s) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (take.drill_id, iso(take.at), take.session_id, take.baseline_id, take.difficulty,
+             None if take.audio_path is None else str(take.audio_path), _json(take.features),
+             None if take.verdict is None else _json(take.verdict), take.score, take.rating, take.device,
+             take.overflows, int(take.interrupted), take.latency_s, take.overlap_s),
+        )
+        return int(cursor.lastrowid)
 
     @_guarded
     def set_rating(self, take_id: int, rating: int | None) -> None:
@@ -222,6 +233,10 @@ class Store:
         if drill_id is None:
             return self._conn().execute("SELECT COUNT(*) FROM takes").fetchone()[0]
         return self._conn().execute("SELECT COUNT(*) FROM takes WHERE drill_id = ?", (drill_id,)).fetchone()[0]
+
+    @_guarded
+    def drills_with_takes(self) -> list[str]:
+        return [r[0] for r in self._conn().execute("SELECT DISTINCT drill_id FROM takes ORDER BY drill_id")]
 
     @_guarded
     def trend(self, drill_id: str, metric: str, limit: int | None = None) -> list[TrendPoint]:
