@@ -238,3 +238,12 @@ def test_add_takes_is_all_or_nothing(store):
         store.add_takes([*good, bad])
     assert store.count_takes() == 0
     assert store.add_takes(good) == 3
+
+
+def test_recent_takes_across_drills_and_by_difficulty(store):
+    for i, (drill, level) in enumerate([("a", "beginner"), ("b", "intermediate"), ("c", "beginner"),
+                                        ("a", "beginner")]):
+        store.add_take(take_record(drill, T0 + timedelta(minutes=i), difficulty=level, rating=i))
+    assert [t.rating for t in store.recent_takes(3)] == [1, 2, 3]
+    assert [(t.drill_id, t.rating) for t in store.recent_takes(5, difficulty="beginner")] == [("a", 0), ("c", 2),
+                                                                                            ("a", 3)]

@@ -17,7 +17,7 @@ def sparkline(scores: tuple[int, ...]) -> str:
     return "".join(SPARKS[min(len(SPARKS) - 1, score * len(SPARKS) // 101)] for score in scores)
 
 
-def render(stats, baseline) -> list[str]:
+def render(stats, baseline, tz) -> list[str]:
     """The stats as lines of text for a person."""
     goal, minutes = stats.daily_goal_minutes, stats.today_minutes
     filled = min(10, int(minutes / goal * 10))
@@ -32,7 +32,7 @@ def render(stats, baseline) -> list[str]:
     if baseline is None:
         lines.append("Baseline     none yet: run `levelvoice calibrate` so your takes can be judged")
     else:
-        lines.append(f"Baseline     {baseline.created_at.astimezone():%d %b %Y} on {baseline.device or 'the default microphone'}")
+        lines.append(f"Baseline     {baseline.created_at.astimezone(tz):%d %b %Y} on {baseline.device or 'the default microphone'}")
     lines.append("")
     if not stats.drills:
         lines.append("No takes yet. Open the app with `levelvoice` and practise a drill.")
@@ -55,12 +55,13 @@ def stats(as_json: bool) -> None:
     from trainer.store import open_store
 
     settings = config.load()
+    tz = zone(settings.timezone)
     with open_store() as store:
-        figures = store.stats(datetime.now(timezone.utc), zone(settings.timezone), settings.daily_goal_minutes)
+        figures = store.stats(datetime.now(timezone.utc), tz, settings.daily_goal_minutes)
         baseline = store.latest_baseline()
     if as_json:
         data = figures.to_dict()
         data["baseline"] = None if baseline is None else baseline.to_dict()
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
     else:
-        click.echo("\n".join(render(figures, baseline)))
+        click.echo("\n".join(render(figures, baseline, tz)))

@@ -13,6 +13,7 @@ import os
 import re
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -118,10 +119,24 @@ class Store:
 
     def _prepare(self) -> None:
         conn = self._conn()
-        if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-            conn.execute("PRAGMA journal_mode = WAL")
+        self._use_wal(conn)
         schema.migrate(conn)
         self._make_files_private()
+
+    @staticmethod
+    def _use_wal(conn: sqlite3.Connection) -> None:
+        """Switch to WAL (kept in the file). The switch needs the file to itself and SQLite does
+        not wait for that on its own, so retry while another instance is opening it too."""
+        deadline = time.monotonic() + BUSY_TIMEOUT_S
+        while True:
+            try:
+                if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                    conn.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as err:
+                if "locked" not in str(err) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
 
     def _make_files_private(self) -> None:
         for suffix in ("", "-wal", "-shm", "-journal"):
@@ -214,6 +229,17 @@ class Store:
             f"SELECT {_TAKE_COLUMNS} FROM takes WHERE drill_id = ? ORDER BY at DESC, id DESC LIMIT ?",
             (drill_id, -1 if limit is None else limit),
         ).fetchall()
+        return [_take(row) for row in reversed(rows)]
+
+    @_guarded
+    def recent_takes(self, limit: int, *, difficulty: str | None = None) -> list[TakeRecord]:
+        """The most recent takes of any drill (at one difficulty level, when given), oldest first."""
+        if difficulty is None:
+            rows = self._conn().execute(f"SELECT {_TAKE_COLUMNS} FROM takes ORDER BY at DESC, id DESC LIMIT ?",
+                                        (limit,)).fetchall()
+        else:
+            rows = self._conn().execute(f"SELECT {_TAKE_COLUMNS} FROM takes WHERE difficulty = ? "
+                                        "ORDER BY at DESC, id DESC LIMIT ?", (difficulty, limit)).fetchall()
         return [_take(row) for row in reversed(rows)]
 
     def iter_takes(self) -> Iterator[TakeRecord]:
