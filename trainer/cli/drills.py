@@ -147,7 +147,7 @@ def render(drill_ids: tuple[str, ...]) -> None:
     from trainer.drills.render import render as render_drills
 
     def report(done) -> None:
-        click.echo(f"{done.drill_id:<28} {done.duration_s:5.1f} s  {done.size_bytes / 1024:5.1f} KB")
+        click.echo(f"{done.drill_id:<34} {done.duration_s:5.1f} s  {done.size_bytes / 1024:5.1f} KB")
 
     done = render_drills(list(drill_ids), progress=report)
     click.echo(f"Rendered {len(done)} clip{'s' if len(done) != 1 else ''}.")

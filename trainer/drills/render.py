@@ -25,7 +25,8 @@ OUTPUT_RATE = 24000
 TAIL_S = 0.4
 FRAME_S = 0.02
 SPEECH_GATE_DB = 30.0  # frames within this many dB of the loudest count as speech
-LIMIT_FROM = 0.7  # a soft limiter bends peaks above this so nothing clips
+LIMIT_FROM = 0.6  # a soft limiter bends peaks above this towards CEILING
+CEILING = 0.89  # -1 dBFS: room for the codec's overshoot, so nothing clips when decoded
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ def speech_rms_db(samples: np.ndarray, rate: int) -> float:
 def _soft_limit(samples: np.ndarray) -> np.ndarray:
     magnitude = np.abs(samples)
     over = magnitude > LIMIT_FROM
-    headroom = 1.0 - LIMIT_FROM
+    headroom = CEILING - LIMIT_FROM
     bent = LIMIT_FROM + headroom * np.tanh((magnitude[over] - LIMIT_FROM) / headroom)
     limited = samples.copy()
     limited[over] = np.sign(samples[over]) * bent
