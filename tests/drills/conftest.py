@@ -63,7 +63,7 @@ def burst_onsets(samples: np.ndarray, rate: int) -> list[float]:
     envelope = np.abs(samples[: len(samples) // hop * hop]).reshape(-1, hop).max(axis=1)
     above = envelope > envelope.max() / 2
     rises = np.flatnonzero(above[1:] & ~above[:-1]) + 1
-    return [index / 1000 for index in rises if not above[max(index - 50, 0):index].any()]
+    return [index * hop / rate for index in rises if not above[max(index - 50, 0):index].any()]
 
 
 def make_mp4(audio: Path, out: Path) -> Path:

@@ -11,7 +11,8 @@ import soxr
 
 from tests.drills.acoustics import measure
 from tests.drills.conftest import REPO_DRILLS, one_error_line, run_cli
-from trainer.drills import DIFFICULTIES, load_library
+from trainer.drills import DIFFICULTIES
+from trainer.drills.loader import drill_folders, read_drill
 from trainer.media import read_audio
 
 PACK_LIMIT_BYTES = 3 * 1024 * 1024
@@ -19,11 +20,9 @@ LOUD_FAST = ("anger", "anxious")
 
 
 @pytest.fixture(scope="module")
-def bundled(tmp_path_factory):
-    import os
-
-    os.environ.pop("LEVELVOICE_DRILLS_DIR", None)
-    return [d for d in load_library() if d.source == "bundled"]
+def bundled():
+    """The committed pack, read straight from the repository's drills/ folder."""
+    return [read_drill(folder, "bundled") for folder in drill_folders(REPO_DRILLS)]
 
 
 @pytest.fixture(scope="module")
