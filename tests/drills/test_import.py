@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import stat
 import tomllib
 
@@ -10,8 +11,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from tests.drills.conftest import (burst_onsets, imported_entries, make_mp4, one_error_line, run_cli,
-                                   tone_bursts)
+from tests.drills.conftest import burst_onsets, imported_entries, make_mp4, one_error_line, run_cli, tone_bursts
 from trainer.drills import get_drill, import_clip, load_library, remove_drill
 from trainer.errors import AudioFileError, DrillError
 from trainer.media import read_audio
@@ -52,6 +52,7 @@ def test_import_a_wav_transcribes_it_and_stores_mono_opus_privately(tmp_path, lv
     assert (drill.source, drill.challenge, drill.difficulty) == ("imported", "withdrawal", "advanced")
     assert drill.title == "Tuesday, the long pause"
     assert str(drill.toml_path) in done.stdout and "edit" in done.stdout
+    assert re.fullmatch(r"Transcribing 1[3-8] s of audio\.\.\.", done.stderr.strip()), done.stderr
     stored = read_audio(drill.clip_path)
     source = read_audio(speech_wav)
     assert drill.clip_path.name == "client.opus" and stored.channels == 1 and stored.rate == 24000
@@ -209,7 +210,7 @@ BAD = [
 def test_bad_input_is_one_clear_line_and_writes_nothing(tmp_path, lv_home, ten_seconds, make, args, expected,
                                                         status):
     source = make(tmp_path, ten_seconds)
-    done = run_cli("drills", "import", str(source), "--no-transcript", *args, home=lv_home)
+    done = run_cli("drills", "import", str(source), *args, home=lv_home)
     line = one_error_line(done)
     assert expected in line, line
     assert done.returncode == status
@@ -219,7 +220,7 @@ def test_bad_input_is_one_clear_line_and_writes_nothing(tmp_path, lv_home, ten_s
 def test_silent_segment_is_refused(tmp_path, lv_home):
     path = tmp_path / "gap.wav"
     sf.write(path, np.concatenate([np.zeros(44100 * 3), np.full(44100, 0.1)]).astype(np.float32), 44100)
-    line = one_error_line(run_cli("drills", "import", str(path), "--end", "2.5", "--no-transcript", home=lv_home))
+    line = one_error_line(run_cli("drills", "import", str(path), "--end", "2.5", home=lv_home))
     assert "is silent" in line and imported_entries(lv_home) == []
 
 
@@ -228,7 +229,7 @@ def test_duplicate_id_is_refused_and_the_first_drill_stays(tmp_path, lv_home, te
     assert first.returncode == 0, first.stderr
     before = (lv_home / "data" / "drills" / "same" / "client.opus").read_bytes()
     line = one_error_line(run_cli("drills", "import", str(ten_seconds), "--id", "same", "--start", "2",
-                                  "--no-transcript", home=lv_home))
+                                  home=lv_home))
     assert "There is already a drill 'same'" in line and "levelvoice drills remove same" in line
     assert imported_entries(lv_home) == ["same"]
     assert (lv_home / "data" / "drills" / "same" / "client.opus").read_bytes() == before

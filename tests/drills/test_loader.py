@@ -11,8 +11,17 @@ import pytest
 import soundfile as sf
 
 from tests.drills.conftest import REPO_DRILLS, one_error_line, run_cli
-from trainer.drills import (CHALLENGES, DIFFICULTIES, Drill, TargetOffsets, bundled_dir, check_library,
-                            get_drill, load_library, next_drill)
+from trainer.drills import (
+    CHALLENGES,
+    DIFFICULTIES,
+    Drill,
+    TargetOffsets,
+    bundled_dir,
+    check_library,
+    get_drill,
+    load_library,
+    next_drill,
+)
 from trainer.errors import DrillError
 
 SAMPLE = "anger-1-pharmacy"

@@ -20,16 +20,17 @@ pytest.importorskip("piper", reason="needs the optional voices extra: pip instal
 
 @pytest.fixture(scope="module")
 def voice():
-    from trainer.drills.render import _voice
+    from trainer.drills.render import load_voice
 
-    return _voice()
+    return load_voice()
 
 
 def test_render_rewrites_the_clip_and_its_duration_only(pack, lv_home):
     toml = pack / "withdrawal-1-fine" / "drill.toml"
     before_text = toml.read_text()
     before_clip = (pack / "withdrawal-1-fine" / "client.opus").read_bytes()
-    done = run_cli("drills", "render", "withdrawal-1-fine", home=lv_home, env_extra={"LEVELVOICE_DRILLS_DIR": str(pack)})
+    done = run_cli("drills", "render", "withdrawal-1-fine", home=lv_home,
+                   env_extra={"LEVELVOICE_DRILLS_DIR": str(pack)})
     assert done.returncode == 0, done.stderr
     assert "withdrawal-1-fine" in done.stdout and "Rendered 1 clip." in done.stdout
     after_text = toml.read_text()

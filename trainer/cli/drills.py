@@ -99,10 +99,9 @@ def import_command(file: str, start: str | None, end: str | None, title: str | N
     from trainer.drills import import_clip
 
     start_s, end_s = _time(start, "--start"), _time(end, "--end")
-    if not no_transcript:
-        click.echo("Cutting and transcribing the clip (a few seconds)...", err=True)
     d = import_clip(file, start_s=start_s, end_s=end_s, title=title, difficulty=difficulty.strip().lower(),
-                    challenge=challenge.strip().lower(), drill_id=drill_id, transcribe=not no_transcript)
+                    challenge=challenge.strip().lower(), drill_id=drill_id, transcribe=not no_transcript,
+                    progress=lambda message: click.echo(message, err=True))
     click.echo(f"Imported '{d.id}': {d.title} ({d.challenge}, {d.difficulty}, {_length(d.duration_s)}).")
     click.echo(f'Transcript: "{d.transcript}"' if d.transcript else "Transcript: (none)")
     click.echo(f"To correct the transcript, title or situation, edit {d.toml_path}")

