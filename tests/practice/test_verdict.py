@@ -133,3 +133,14 @@ def test_to_dict_round_trips_through_json():
     assert data["metrics"]["loudness"]["band"] == [-28.0, -20.0]
     assert data["metrics"]["loudness"]["value"] == -18.0
     assert Verdict.from_dict(data) == verdict
+
+
+def test_the_drill_librarys_offsets_and_levels_fit_the_practice_rules():
+    from trainer.drills.model import DIFFICULTIES, TargetOffsets
+    from trainer.practice.difficulty import LEVELS
+
+    assert LEVELS == DIFFICULTIES
+    offsets = TargetOffsets(loudness_db=-2.0, pitch_st=-0.5, pace_ratio=0.9)
+    verdict = judge(Features(loudness_dbfs=-26.0, pitch_median_st=7.5, articulation_rate=4.05), calm_baseline(),
+                    offsets=offsets)
+    assert verdict.score == 100 and verdict.metric("pace").target == 0.9
