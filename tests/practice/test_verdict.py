@@ -29,7 +29,7 @@ def test_louder_than_the_band_is_high_with_the_distance():
     assert loud.status == "high" and loud.delta == pytest.approx(6.0)
     assert (loud.low, loud.high, loud.target) == (-28.0, -20.0, -24.0)
     assert loud.score == 75  # 2 dB beyond the edge = half a half-width: 100 - 50 * 2/4
-    assert loud.note() == "Loudness: 6.0 dB too loud (band +-4.0 dB)"
+    assert loud.note() == "Loudness: 6.0 dB too loud (band ±4.0 dB)"
     assert verdict.summary.startswith("Too loud (+6.0 dB)")
 
 
@@ -57,7 +57,7 @@ def test_pace_uses_articulation_rate_and_a_relative_band():
     pace = verdict.metric("pace")
     assert pace.value == pytest.approx(1.25) and pace.status == "high"
     assert pace.low == pytest.approx(0.8) and pace.high == pytest.approx(1.2)
-    assert pace.note() == "Pace: 25% too fast (band +-20%)"
+    assert pace.note() == "Pace: 25% too fast (band ±20%)"
 
 
 def test_pace_falls_back_to_words_per_minute_without_articulation_rate():
@@ -144,3 +144,18 @@ def test_the_drill_librarys_offsets_and_levels_fit_the_practice_rules():
     verdict = judge(Features(loudness_dbfs=-26.0, pitch_median_st=7.5, articulation_rate=4.05), calm_baseline(),
                     offsets=offsets)
     assert verdict.score == 100 and verdict.metric("pace").target == 0.9
+
+
+def test_report_lines_for_a_terminal():
+    verdict = judge(Features(loudness_dbfs=-18.0, pitch_median_st=None), calm_baseline(), latency_s=1.2, overlap_s=0.0)
+    assert verdict.report() == [
+        "Score 90: Too loud (+6.0 dB); the rest in band.",
+        "  Loudness: 6.0 dB too loud (band ±4.0 dB)",
+        "  Pitch: not measured",
+        "  Pace: in band (+0% from target, band ±20%)",
+        "  Pitch range: in band (+0.0 st from target, band ±3.0 st)",
+        "  Overlap: none",
+        "  Response time: 1.2 s (aim for 0.2-4.0 s)",
+        "  (score 90 = (75x30 loudness + 100x20 pace + 100x10 pitch range + 100x10 overlap + 100x5 response time)"
+        " / 75)",
+    ]

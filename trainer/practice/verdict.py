@@ -83,7 +83,7 @@ class MetricVerdict:
     weight: int
 
     def note(self) -> str:
-        """One phrase for a person, e.g. "Loudness: 3.1 dB too loud (band +-2.0 dB)"."""
+        """One phrase for a person, e.g. "Loudness: 3.1 dB too loud (band ±2.0 dB)"."""
         if self.status == "missing" or self.value is None:
             return f"{self.label}: not measured"
         if self.metric == "overlap":
@@ -114,8 +114,8 @@ class MetricVerdict:
 
     def _band(self) -> str:
         if self.metric == "pace":
-            return f"+-{(self.high / self.target - 1) * 100:.0f}%"
-        return f"+-{(self.high - self.target):.1f} {self.unit}"
+            return f"±{(self.high / self.target - 1) * 100:.0f}%"
+        return f"±{(self.high - self.target):.1f} {self.unit}"
 
 
 @dataclass(frozen=True)
@@ -140,6 +140,10 @@ class Verdict:
             return "score 0: nothing could be measured"
         parts = " + ".join(f"{m.score}x{m.weight} {m.label.lower()}" for m in measured)
         return f"score {self.score} = ({parts}) / {sum(m.weight for m in measured)}"
+
+    def report(self) -> list[str]:
+        """The verdict as lines for a terminal: score and summary, one line per measure, the score's sum."""
+        return [f"Score {self.score}: {self.summary}", *(f"  {m.note()}" for m in self.metrics), f"  ({self.explain()})"]
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: overall score and summary, and per metric value, band, status and score."""
