@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import stat
 from datetime import datetime, timedelta, timezone
@@ -33,9 +34,7 @@ def store(lv_home, tmp_path):
         for i, text in enumerate(["", "null", "true", "[1]", '"quoted"', "  spaced  "]):
             take = take_record("calm-2", T0 + timedelta(days=1, minutes=i), loudness=-20.0 - i / 3)
             take.features["transcript"] = text
-            opened.add_take(take, )
-        import dataclasses
-
+            opened.add_take(take)
         opened.add_take(dataclasses.replace(take_record("calm-2", T0 + timedelta(days=2)), device=""))
         yield opened
 
