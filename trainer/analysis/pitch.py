@@ -16,6 +16,7 @@ first pass's voiced F0 (De Looze & Hirst's two-pass method).
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,6 +30,7 @@ FMAX_HZ = 500.0
 WINDOW = 240  # samples at 8 kHz (30 ms) integrated per lag
 DIP = 0.15  # YIN's absolute threshold for the first dip
 VOICED_APERIODICITY = 0.35  # frames with a deeper dip than this are voiced
+SILENT_POWER = 1e-10  # -100 dBFS: windows quieter than this are never voiced
 SECOND_PASS = (0.75, 2.0)  # band around the first pass's quartiles
 
 
@@ -54,8 +56,9 @@ def _lags(fmin: float, fmax: float) -> tuple[int, int]:
     return max(2, int(PITCH_RATE / fmax)), int(np.ceil(PITCH_RATE / fmin)) + 1
 
 
-def _cmnd(signal: np.ndarray, starts: np.ndarray, tau_max: int) -> np.ndarray:
-    """YIN's cumulative-mean-normalised difference d'(tau), tau = 0..tau_max, for windows at `starts`."""
+def _cmnd(signal: np.ndarray, starts: np.ndarray, tau_max: int) -> tuple[np.ndarray, np.ndarray]:
+    """YIN's cumulative-mean-normalised difference d'(tau), tau = 0..tau_max, for windows at `starts`,
+    and each window's mean power (digital silence has no pitch, whatever the maths says)."""
     from scipy import fft
 
     length = WINDOW + tau_max
@@ -75,7 +78,7 @@ def _cmnd(signal: np.ndarray, starts: np.ndarray, tau_max: int) -> np.ndarray:
     diff[:, 1:] *= np.arange(1, tau_max + 1, dtype=np.float32)
     diff[:, 1:] /= np.maximum(total, 1e-20)
     diff[:, 0] = 1.0
-    return diff
+    return diff, window / WINDOW
 
 
 def _pick(cmnd: np.ndarray, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
@@ -121,21 +124,29 @@ def pitch_track(samples: np.ndarray, rate: int, *, hop_s: float = HOP_S, fmin: f
     if len(todo) == 0:
         return PitchTrack(hop_s, f0, aperiodicity)
     padded = np.concatenate((np.zeros(length // 2, np.float32), x8, np.zeros(length, np.float32)))
-    cmnd = _cmnd(padded, todo * hop + hop // 2, hi)  # windows centred on each frame's middle
+    cmnd, power = _cmnd(padded, todo * hop + hop // 2, hi)  # windows centred on each frame's middle
+    audible = power > SILENT_POWER
     period, dip = _pick(cmnd, lo, hi)
-    voiced = dip < VOICED_APERIODICITY
+    voiced = (dip < VOICED_APERIODICITY) & audible
     chosen = voiced if focus is None else voiced & focus[todo]
-    if np.count_nonzero(chosen) >= 10:
-        q1, q3 = np.percentile(PITCH_RATE / period[chosen], [25, 75])
-        low_hz = max(fmin, SECOND_PASS[0] * q1)
-        high_hz = min(fmax, SECOND_PASS[1] * q3)
-        lo2, hi2 = max(lo, int(PITCH_RATE / high_hz)), min(hi, int(np.ceil(PITCH_RATE / low_hz)))
-        if hi2 - lo2 >= 3:
-            period, dip = _pick(cmnd, lo2, hi2)
-            voiced = dip < VOICED_APERIODICITY
+    band = _second_pass(PITCH_RATE / period[chosen], fmin, fmax)
+    if band is not None:
+        period, dip = _pick(cmnd, *band)
+        voiced = (dip < VOICED_APERIODICITY) & audible
     f0[todo] = np.where(voiced, PITCH_RATE / period, np.nan)
-    aperiodicity[todo] = dip
+    aperiodicity[todo] = np.where(audible, dip, 1.0)
     return PitchTrack(hop_s, f0, aperiodicity)
+
+
+def _second_pass(first_hz: np.ndarray, fmin: float, fmax: float) -> tuple[int, int] | None:
+    """The lag band (lo, hi) around the first pass's quartiles; None when too few frames to tell."""
+    if len(first_hz) < 10:
+        return None
+    q1, q3 = np.percentile(first_hz, [25, 75])
+    lo, hi = _lags(max(fmin, SECOND_PASS[0] * q1), min(fmax, SECOND_PASS[1] * q3))
+    base_lo, base_hi = _lags(fmin, fmax)
+    lo, hi = max(lo, base_lo), min(hi - 1, base_hi)
+    return (lo, hi) if hi - lo >= 3 else None
 
 
 @dataclass(frozen=True)
@@ -169,39 +180,62 @@ def pitch_stats(track: PitchTrack, frames: np.ndarray) -> PitchStats | None:
 class LivePitch:
     """Pitch of a live stream, block by block, with the same tracker as the take summary.
 
-    `push(block)` returns the median F0 (Hz) of the voiced frames that block completed,
-    or None when they were unvoiced. It keeps a few tens of milliseconds of context, so it
-    costs well under a millisecond per block. Drive one instance from one thread.
+    `push(block)` returns the median F0 (Hz) of the voiced frames that block completed
+    (the resampler hands on audio in bursts, so a block may complete none: then the last
+    value stands), or None when the block holds no speech (a `SpeechGate` inside
+    decides) or no voicing.
+    The search band narrows to the speaker's own range (the two-pass rule over the last
+    three seconds of voiced frames), which keeps the meter free of octave jumps. It keeps
+    a few tens of milliseconds of context, so a block costs about a millisecond. Drive one
+    instance from one thread.
     """
 
     def __init__(self, rate: int, *, fmin: float = FMIN_HZ, fmax: float = FMAX_HZ, hop_s: float = HOP_S) -> None:
         import soxr
 
+        from trainer.analysis.activity import SpeechGate
+
         self.rate = int(rate)
-        self._resampler = None if rate == PITCH_RATE else soxr.ResampleStream(rate, PITCH_RATE, 1, dtype="float32")
+        self.gate = SpeechGate(rate)
+        self._resampler = None if rate == PITCH_RATE else soxr.ResampleStream(rate, PITCH_RATE, 1, dtype="float32", quality="LQ")
+        self._fmin, self._fmax = fmin, fmax
         self._lo, self._hi = _lags(fmin, fmax)
         self._hop = int(round(hop_s * PITCH_RATE))
         self._length = WINDOW + self._hi
         self._buffer = np.zeros(self._length, dtype=np.float32)  # silence before the stream starts
         self._next = 0  # start of the next window within the buffer
+        self._recent: deque[float] = deque(maxlen=int(3.0 / hop_s))
+        self._last: float | None = None
 
     def push(self, block: np.ndarray) -> float | None:
         x = np.asarray(block, dtype=np.float32)
         if x.ndim == 2:
             x = x.mean(axis=1, dtype=np.float32)
+        speaking = self.gate.push(x).speaking
         if self._resampler is not None:
             x = self._resampler.resample_chunk(x)
         self._buffer = np.concatenate((self._buffer, x))
         count = max(0, (len(self._buffer) - self._next - self._length) // self._hop + 1)
+        if not speaking:
+            self._last = None
         if count == 0:
-            return None
-        cmnd = _cmnd(self._buffer, self._next + np.arange(count) * self._hop, self._hi)
-        period, dip = _pick(cmnd, self._lo, self._hi)
+            return self._last
+        starts = self._next + np.arange(count) * self._hop
         self._next += count * self._hop
         keep = self._next - self._hop
+        buffer = self._buffer
         self._buffer = self._buffer[keep:]
         self._next -= keep
-        voiced = dip < VOICED_APERIODICITY
-        if not voiced.any():
+        if not speaking:
             return None
-        return float(np.median(PITCH_RATE / period[voiced]))
+        cmnd, power = _cmnd(buffer, starts, self._hi)
+        band = _second_pass(np.fromiter(self._recent, float), self._fmin, self._fmax) or (self._lo, self._hi)
+        period, dip = _pick(cmnd, *band)
+        voiced = (dip < VOICED_APERIODICITY) & (power > SILENT_POWER)
+        if not voiced.any():
+            self._last = None
+            return None
+        hz = PITCH_RATE / period[voiced]
+        self._recent.extend(hz.tolist())
+        self._last = float(np.median(hz))
+        return self._last

@@ -20,7 +20,7 @@ from trainer.analysis.signal import ANALYSIS_RATE, check_audio, resample
 from trainer.errors import ModelError
 
 BATCH_LIMIT_S = 28.0  # pieces joined for one call stay within Whisper's 30 s window
-JOIN_GAP_S = 0.3  # silence put between joined pieces
+JOIN_GAP_S = 0.3  # silence put between joined pieces that are not adjacent in the take
 
 
 @dataclass(frozen=True)
@@ -106,7 +106,7 @@ class IncrementalTranscriber:
     """Transcribes one take phrase by phrase in a background thread.
 
     `add_phrase` returns at once; phrases that pile up while the thread is busy are
-    joined (with a short silence between them) into one call. `finish` transcribes the
+    joined into one call (consecutive phrases join seamlessly, as in the take). `finish` transcribes the
     tail and returns the whole take's transcript, word times in take time. A model that
     cannot be loaded surfaces as `ModelError` from `finish`. Use one instance per take.
     """
@@ -185,8 +185,9 @@ class IncrementalTranscriber:
         gap = np.zeros(int(JOIN_GAP_S * ANALYSIS_RATE), dtype=np.float32)
         starts, parts, at = [], [], 0
         for index, piece in enumerate(group):
-            if index:
-                parts.append(gap)
+            previous = group[index - 1] if index else None
+            if previous is not None and abs(previous.offset_s + previous.duration_s - piece.offset_s) > 0.001:
+                parts.append(gap)  # pieces that do not follow each other get a short silence between
                 at += len(gap)
             starts.append(at / ANALYSIS_RATE)
             parts.append(piece.audio)
