@@ -246,3 +246,10 @@ def test_phrase_splitter_cuts_in_pauses_and_loses_nothing(speech):
     for phrase in phrases[1:] + ([tail] if tail else []):
         cut = phrase.offset_s
         assert not any(s.start_s + 0.05 < cut < s.end_s - 0.05 for s in segments), cut
+
+
+def test_live_gate_lets_go_of_a_fan_that_starts_mid_take():
+    take = np.concatenate([noise(3, -65), tone(100, 6, -30, harmonics=10) + noise(6, -65)])
+    states = live(take, RATE)
+    assert not any(s.speaking for s in states if s.time_s > 3 + 1.3)
+    assert states[-1].silence_s > 4.0

@@ -6,16 +6,20 @@ frame levels, digital silence left out), but never more than 35 dB below the lou
 (95th percentile) and never below -70 dBFS. Steady sounds (white noise, a hum, a fan) sit
 at their own floor and never cross it.
 
-For a whole take, `speech_segments` also needs the voicing of each frame: stretches with
+For a whole take, `speech_mask` also needs the voicing of each frame: stretches with
 no voiced frame (a breath, a click, a hiss) are dropped, gaps shorter than a pause
-(250 ms) are bridged, and a long stretch whose level hardly moves (a hum that starts
-mid-take) is not speech.
+(250 ms) are bridged, and a stretch of a second or more whose level hardly moves (a hum
+or a fan that starts mid-take) is not speech. `segments_of` turns the mask into
+`Segment`s.
 
 Live, `SpeechGate.push(block)` is cheap enough for every audio block (15 or more a
-second); it keeps its own floor over the last seconds and reports a `GateState`:
-`speaking`, the time since the last speech (`silence_s`: the end of a take is
-`heard_speech and silence_s >= hangover`). `PhraseSplitter` uses it to cut a running
-take at its pauses, so each finished phrase can be transcribed while the speaker goes on.
+second; any block size). It keeps its own floor over the last ten seconds, applies the
+same threshold and the same steadiness rule (so a fan that starts stops counting as
+speech after a second), but no voicing (a loud breath may hold the gate open), and
+reports a `GateState`: `speaking`, `level_db` for a meter, and the time since the last
+speech: the end of a take is `heard_speech and silence_s >= hangover` (the app's
+`silence_hangover_s`). `PhraseSplitter` uses a gate to cut a running take at its
+pauses, so each finished phrase can be transcribed while the speaker goes on.
 """
 
 from __future__ import annotations
@@ -138,6 +142,7 @@ class SpeechGate:
         self.hop_s = self.hop / self.rate
         self.hangover_s = hangover_s
         self.min_frames = max(1, int(round(min_speech_s / self.hop_s)))
+        self.steady_frames = int(round(STEADY_MIN_S / self.hop_s))
         self._levels: deque[float] = deque(maxlen=max(10, int(window_s / self.hop_s)))
         self._rest = np.zeros(0, dtype=np.float32)
         self._frames = 0  # frames seen
@@ -155,18 +160,24 @@ class SpeechGate:
         n = len(x) // self.hop
         self._rest = x[n * self.hop:]
         levels = frame_levels(x[: n * self.hop], self.rate, self.hop_s) if n else np.zeros(0)
-        for level in levels:
-            self._levels.append(float(level))
+        self._levels.extend(levels.tolist())
         if n:
             self._threshold = speech_threshold(np.fromiter(self._levels, float))
         for level in levels:
             self._frames += 1
             self._run = self._run + 1 if level > self._threshold.threshold_db else 0
-            if self._run >= self.min_frames:
+            if self._run >= self.min_frames and not self._steady():
                 self._last_speech_frame = self._frames
         if n:
             self._level_db = float(db(np.mean(np.square(x[: n * self.hop], dtype=np.float64))))
         return self.state()
+
+    def _steady(self) -> bool:
+        """Whether the current run above the threshold is a steady sound (a hum), not speech."""
+        if self._run < self.steady_frames:
+            return False
+        recent = np.fromiter(self._levels, float)[-self.steady_frames:]
+        return float(np.percentile(recent, 90) - np.percentile(recent, 10)) < STEADY_SPREAD_DB
 
     def state(self) -> GateState:
         """The gate's view after the blocks pushed so far."""

@@ -2,9 +2,9 @@
 
 Side by side in one run: this engine (acoustic pass, transcript, whole analysis, and the
 transcript after the end of a take fed phrase by phrase in real time), a naive pipeline
-(librosa.pyin + RMS, then transcription after the take), Praat's pitch (when
-praat-parselmouth is installed) and the cold first-call costs measured in fresh
-processes. Figures are medians over `runs` runs, in milliseconds.
+(librosa.pyin + RMS, then transcription after the take), the pitch trackers alone
+(ours, SwiftF0, and Praat's when praat-parselmouth is installed) and the cold first-call
+costs measured in fresh processes. Figures are medians over `runs` runs, in milliseconds.
 """
 
 from __future__ import annotations
@@ -96,6 +96,10 @@ def naive_acoustic(take: np.ndarray, rate: int) -> tuple[float, float]:
     return float(np.nanmedian(f0[voiced])), float(20 * np.log10(np.sqrt(np.mean(rms ** 2))))
 
 
+def swift_f0_pitch(take: np.ndarray, rate: int, detector) -> None:
+    detector.detect(take, rate)
+
+
 def praat_pitch(take: np.ndarray, rate: int) -> None:
     import parselmouth
 
@@ -169,6 +173,7 @@ def cold_ms(take: np.ndarray, rate: int, mode: str) -> float | None:
 def run(speech_dir: Path | None = None, *, runs: int = 3, rate: int = 48000, model: str | None = None,
         live: bool = True, progress: Callable[[str], None] = lambda message: None) -> dict[str, object]:
     """Every figure of the benchmark, as a dict (milliseconds unless the key says otherwise)."""
+    from trainer.analysis.pitch import pitch_track
     from trainer.analysis.take import acoustic_features, analyze
     from trainer.analysis.transcribe import Transcriber
 
@@ -193,6 +198,15 @@ def run(speech_dir: Path | None = None, *, runs: int = 3, rate: int = 48000, mod
         praat = median_ms(lambda: praat_pitch(take, rate), max(runs, 5))
     except ImportError:
         praat = None
+    try:
+        import swift_f0
+
+        detector = swift_f0.SwiftF0(threads=2)
+        swift_f0_pitch(take, rate, detector)
+        swift = median_ms(lambda: swift_f0_pitch(take, rate, detector), max(runs, 5))
+    except ImportError:
+        swift = None
+    pitch = median_ms(lambda: pitch_track(take, rate), max(runs, 5))
     result: dict[str, object] = {
         "audio_s": round(len(take) / rate, 2),
         "rate_hz": rate,
@@ -203,6 +217,8 @@ def run(speech_dir: Path | None = None, *, runs: int = 3, rate: int = 48000, mod
         "naive_acoustic_ms": naive_acoustic_ms,
         "naive_ms": naive,
         "praat_pitch_ms": praat,
+        "pitch_ms": pitch,
+        "swift_f0_pitch_ms": swift,
         "cold_first_ms": cold["analyze"],
         "cold_acoustic_ms": cold["acoustic"],
         "after_warm_up_acoustic_ms": cold["warm"],

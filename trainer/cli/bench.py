@@ -17,6 +17,8 @@ LABELS = {
     "naive_acoustic_ms": "naive acoustic part (librosa.pyin + RMS)",
     "naive_ms": "naive pipeline (pyin, then transcription)",
     "praat_pitch_ms": "Praat pitch (parselmouth)",
+    "pitch_ms": "our pitch tracker alone",
+    "swift_f0_pitch_ms": "SwiftF0 pitch alone",
     "cold_first_ms": "first analysis in a fresh process (imports, model load)",
     "cold_acoustic_ms": "first acoustic pass in a fresh process",
     "after_warm_up_acoustic_ms": "first acoustic pass after warm_up()",
