@@ -150,7 +150,7 @@ def test_bench_take_is_20_s_of_real_speech_ending_in_silence():
     take = build_take(speech_files(None), 48000)
     assert len(take) == 20 * 48000
     features = acoustic_features(take, 48000)
-    assert features.speech_s > 13 and 18.0 < features.offset_s < 18.7
+    assert features.speech_s > 13 and 17.0 < features.offset_s <= 18.5
     assert features.pitch_median_hz and not features.warnings
 
 

@@ -26,7 +26,6 @@ SPEECH_SUFFIXES = (".wav", ".flac", ".ogg", ".mp3", ".m4a")
 TAKE_S = 20.0
 END_SILENCE_S = 1.5  # the take ends like a real one: the app's default hangover after the last word
 BLOCK_S = 1 / 15  # the live meter's block rate
-WORD_GAP_S = 0.08
 
 
 class BenchError(TrainerError):
@@ -52,26 +51,31 @@ def speech_files(folder: Path | None) -> list[Path]:
 
 
 def build_take(files: list[Path], rate: int, seconds: float = TAKE_S) -> np.ndarray:
-    """A take of `seconds`: the files' speech joined by short pauses, cut between two words about
-    a second before the end, then silence (the app's hangover); quiet room noise throughout (-65 dBFS)."""
-    from trainer.analysis.activity import HOP_S, frame_levels, runs, speech_threshold
+    """A take of `seconds`: the files' speech joined by short pauses and ended at a phrase (a
+    pause), in the file order that fills it best, then silence (the app's default hangover);
+    quiet room noise throughout (-65 dBFS)."""
+    from itertools import permutations
+
     from trainer.analysis.signal import resample
+    from trainer.analysis.take import acoustic_features
     from trainer.media import read_audio
 
+    audios = [read_audio(path, mono=True) for path in files[:4]]
+    voices = [resample(audio.samples, audio.rate, rate) for audio in audios]
     pause = np.zeros(int(0.6 * rate), np.float32)
-    pieces: list[np.ndarray] = []
-    for path in files:
-        audio = read_audio(path, mono=True)
-        pieces += [resample(audio.samples, audio.rate, rate), pause]
-    speech = np.concatenate(pieces)
-    room = int((seconds - END_SILENCE_S) * rate)
-    if len(speech) < room:
-        raise BenchError(f"The speech recordings hold only {len(speech) / rate:.0f} s; the benchmark needs "
-                         f"{seconds - END_SILENCE_S:.0f} s or more.")
-    levels = frame_levels(speech[:room], rate)
-    gaps = [(a, b) for a, b in runs(levels <= speech_threshold(levels).threshold_db) if (b - a) * HOP_S >= WORD_GAP_S]
-    cut = int((gaps[-1][0] + 2) * HOP_S * rate) if gaps else room  # in the last gap between words
+    room = seconds - END_SILENCE_S
+    best: tuple[float, np.ndarray] | None = None
+    for order in permutations(voices):
+        speech = np.concatenate([part for voice in order for part in (voice, pause)])[: int(room * rate)]
+        ends = [s.end_s for s in acoustic_features(speech, rate).segments if s.end_s <= room - 0.15]
+        if ends and (best is None or ends[-1] > best[0]):
+            best = (ends[-1], speech)
+    if best is None or best[0] < room / 2:
+        raise BenchError(f"The speech recordings hold too little speech; the benchmark needs about "
+                         f"{room:.0f} s of it.")
+    end, speech = best
     take = np.zeros(int(seconds * rate), np.float32)
+    cut = int((end + 0.1) * rate)
     take[:cut] = speech[:cut]
     noise = np.random.default_rng(7).standard_normal(len(take)).astype(np.float32)
     return take + noise * np.float32(10 ** (-65 / 20))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 
 import numpy as np
 
@@ -97,19 +98,13 @@ def add_transcript(features: TakeFeatures, transcript: Transcript) -> TakeFeatur
         return features
     words, spoken_fillers = count_words(split_words(transcript.text))
     span = features.offset_s - features.onset_s
-    return _replace(features, wpm=round(words / span * 60.0, 1) if span > 0 else None, words=words,
-                    transcript=transcript.text, fillers=max(features.fillers or 0, spoken_fillers))
+    return replace(features, wpm=round(words / span * 60.0, 1) if span > 0 else None, words=words,
+                   transcript=transcript.text, fillers=max(features.fillers or 0, spoken_fillers))
 
 
 def without_transcript(features: TakeFeatures, reason: str) -> TakeFeatures:
     """The features with a warning that the transcript is missing, and why."""
-    return _replace(features, warnings=features.warnings + (f"{F.NO_TRANSCRIPT}: {reason}",))
-
-
-def _replace(features: TakeFeatures, **changes) -> TakeFeatures:
-    from dataclasses import replace
-
-    return replace(features, **changes)
+    return replace(features, warnings=features.warnings + (f"{F.NO_TRANSCRIPT}: {reason}",))
 
 
 _default: Transcriber | None = None
@@ -167,12 +162,14 @@ def warm_up(model: str | None = None, *, transcribe: bool = True) -> None:
 
     Failures to load the model are left for the real call to report.
     """
-    t = np.arange(ANALYSIS_RATE) / ANALYSIS_RATE
-    tone = (0.1 * np.sin(2 * np.pi * 150 * t) * (t > 0.3)).astype(np.float32)
-    acoustic_features(tone, ANALYSIS_RATE)
+    t = np.arange(int(1.5 * ANALYSIS_RATE)) / ANALYSIS_RATE
+    phase = 2 * np.pi * np.cumsum(120 + 40 * t) / ANALYSIS_RATE  # a voice-like sound: gliding pitch,
+    syllables = np.maximum(np.sin(2 * np.pi * 4 * t), 0) * (t > 0.2)  # four "syllables" a second
+    voice = (0.05 * syllables * sum(np.sin(k * phase) / k for k in range(1, 20))).astype(np.float32)
+    acoustic_features(voice, ANALYSIS_RATE)
     if transcribe:
         transcriber = default_transcriber() if model is None else Transcriber(model)
         try:
-            transcriber.transcribe(tone, ANALYSIS_RATE)
+            transcriber.transcribe(voice, ANALYSIS_RATE)
         except ModelError:
             pass

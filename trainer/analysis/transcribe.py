@@ -12,12 +12,16 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from trainer.analysis import model as model_loader
-from trainer.analysis.signal import ANALYSIS_RATE, check_audio, resample
+from trainer.analysis.signal import ANALYSIS_RATE, prepare
 from trainer.errors import ModelError
+
+if TYPE_CHECKING:
+    from faster_whisper import WhisperModel
 
 BATCH_LIMIT_S = 28.0  # pieces joined for one call stay within Whisper's 30 s window
 JOIN_GAP_S = 0.3  # silence put between joined pieces that are not adjacent in the take
@@ -44,9 +48,7 @@ class Transcript:
 
 
 def _mono16k(samples: np.ndarray, rate: int) -> np.ndarray:
-    channels, rate = check_audio(samples, rate)
-    mono = channels[:, 0] if channels.shape[1] == 1 else channels.mean(axis=1, dtype=np.float32)
-    return resample(mono, rate, ANALYSIS_RATE)
+    return prepare(samples, rate).mono16k
 
 
 class Transcriber:
@@ -57,7 +59,7 @@ class Transcriber:
         self.cpu_threads = cpu_threads
         self._lock = threading.Lock()  # one decode at a time keeps the two cores predictable
 
-    def load(self):
+    def load(self) -> WhisperModel:
         """The loaded model (loaded on first use, then reused); `ModelError` when it cannot be."""
         return model_loader.load(self.model_name, cpu_threads=self.cpu_threads)
 
@@ -132,11 +134,6 @@ class IncrementalTranscriber:
                 self._thread = threading.Thread(target=self._work, name="levelvoice-transcribe", daemon=True)
                 self._thread.start()
             self._cond.notify_all()
-
-    def wait(self) -> None:
-        """Block until every queued phrase is transcribed (for tests and measurements)."""
-        with self._cond:
-            self._cond.wait_for(lambda: not self._pending and not self._busy)
 
     def finish(self, tail_samples: np.ndarray | None = None, rate: int | None = None,
                offset_s: float | None = None) -> Transcript:
