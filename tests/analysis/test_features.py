@@ -116,3 +116,19 @@ def test_warm_up_runs_and_survives_a_missing_model(tmp_path):
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
+
+
+def test_incremental_transcription_with_a_missing_model_fails_clearly_without_hanging(tmp_path):
+    from trainer.analysis import Transcriber, without_transcript
+    from trainer.errors import ModelError
+
+    samples, rate = voice(SPEECH_FILES[0])
+    incremental = Transcriber(str(tmp_path / "no-model")).incremental()
+    incremental.add_phrase(samples[: 3 * rate], rate, 0.0)
+    incremental.add_phrase(samples[3 * rate: 6 * rate], rate, 3.0)
+    with pytest.raises(ModelError, match="no-model"):
+        incremental.finish(samples[6 * rate:], rate, 6.0)
+    with pytest.raises(RuntimeError):
+        incremental.add_phrase(samples[:rate], rate, 0.0)
+    noted = without_transcript(features_of(SPEECH_FILES[0]), "the model folder is missing")
+    assert noted.warnings[-1] == "No transcript: the model folder is missing" and noted.transcript is None

@@ -108,9 +108,10 @@ class IncrementalTranscriber:
     """Transcribes one take phrase by phrase in a background thread.
 
     `add_phrase` returns at once; phrases that pile up while the thread is busy are
-    joined into one call (consecutive phrases join seamlessly, as in the take). `finish` transcribes the
-    tail and returns the whole take's transcript, word times in take time. A model that
-    cannot be loaded surfaces as `ModelError` from `finish`. Use one instance per take.
+    joined into one call (consecutive phrases join seamlessly, as in the take). `finish`
+    transcribes the tail and returns the whole take's transcript, word times in take
+    time. A model that cannot be loaded (or any failure in the background) surfaces as
+    `ModelError` from `finish`. Use one instance per take.
     """
 
     def __init__(self, transcriber: Transcriber) -> None:
@@ -120,7 +121,7 @@ class IncrementalTranscriber:
         self._done: list[tuple[float, Transcript]] = []
         self._busy = False
         self._closed = False
-        self._error: ModelError | None = None
+        self._error: ModelError | None = None  # from the background thread, raised by finish()
         self._thread: threading.Thread | None = None
 
     def add_phrase(self, samples: np.ndarray, rate: int, offset_s: float) -> None:
@@ -165,15 +166,17 @@ class IncrementalTranscriber:
                     return
                 batch, self._pending = self._pending, []
                 self._busy = True
+            results: list[tuple[float, Transcript]] = []
             try:
                 results = [r for group in _groups(batch) for r in self._run(group)]
-            except ModelError as err:
-                results = []
-                self._error = err
-            with self._cond:
-                self._done.extend(results)
-                self._busy = False
-                self._cond.notify_all()
+            except Exception as err:  # kept for finish() to raise; the thread must never die busy
+                self._error = err if isinstance(err, ModelError) else ModelError(
+                    f"Transcription failed: {type(err).__name__}: {err}.")
+            finally:
+                with self._cond:
+                    self._done.extend(results)
+                    self._busy = False
+                    self._cond.notify_all()
             if self._error is not None:
                 return
 
