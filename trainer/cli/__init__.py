@@ -19,9 +19,15 @@ from trainer.errors import TrainerError
 
 # command name -> "module:function", imported on first use
 COMMANDS = {
+    "analyze": "trainer.cli.analyze:analyze",
+    "bench": "trainer.cli.bench:bench",
     "config": "trainer.cli.config:config",
     "devices": "trainer.cli.devices:devices",
     "doctor": "trainer.cli.doctor:doctor",
+    "drills": "trainer.cli.drills:drills",
+    "export": "trainer.cli.export:export",
+    "purge": "trainer.cli.purge:purge",
+    "stats": "trainer.cli.stats:stats",
 }
 
 

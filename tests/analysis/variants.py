@@ -1,0 +1,75 @@
+"""Known changes made to real speech in the tests (never committed as files)."""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+import soxr
+
+from trainer.analysis.pitch import pitch_track
+
+
+def gain(samples: np.ndarray, db: float) -> np.ndarray:
+    return (samples * 10 ** (db / 20)).astype(np.float32)
+
+
+def resample_shift(samples: np.ndarray, rate: int, semitones: float) -> np.ndarray:
+    """Play faster or slower: pitch moves by `semitones`, pace by the same ratio."""
+    ratio = 2 ** (semitones / 12)
+    return soxr.resample(samples, rate * ratio, rate, quality="VHQ").astype(np.float32)
+
+
+def tempo(samples: np.ndarray, rate: int, factor: float) -> np.ndarray:
+    """Faster (factor > 1) or slower speech at the same pitch, with sox's WSOLA `tempo` effect."""
+    with tempfile.TemporaryDirectory() as folder:
+        source, target = Path(folder) / "in.wav", Path(folder) / "out.wav"
+        sf.write(source, samples, rate, subtype="FLOAT")
+        subprocess.run(["sox", "-V1", str(source), str(target), "tempo", str(factor)], check=True)
+        out, _ = sf.read(target, dtype="float32")
+    return out
+
+
+def sustained_vowel(samples: np.ndarray, rate: int, seconds: float, glide_st: float = -0.8,
+                    seed: int = 3) -> np.ndarray:
+    """A held vowel ("uh") in the speaker's own voice: one pitch period of their most periodic
+    voiced frame, replayed with a slow pitch fall of `glide_st`, a little jitter, shimmer and
+    breath noise, faded in and out."""
+    rng = np.random.default_rng(seed)
+    track = pitch_track(samples, rate)
+    frame = int(np.nanargmin(np.where(track.voiced, track.aperiodicity, np.nan)))
+    f0 = float(track.f0_hz[frame])
+    start = int((frame + 0.5) * track.hop_s * rate)
+    cycle = samples[start: start + int(round(rate / f0)) + 1].astype(np.float64)
+    n = int(seconds * rate)
+    glide = 2 ** (glide_st * np.linspace(0, 1, n) / 12)
+    jitter = 1 + 0.01 * np.convolve(rng.standard_normal(n), np.ones(200) / 200, mode="same") * np.sqrt(200)
+    phase = np.cumsum(f0 * glide * jitter / rate) % 1.0
+    held = np.interp(phase * (len(cycle) - 1), np.arange(len(cycle)), cycle)
+    shimmer = 1 + 0.05 * np.sin(2 * np.pi * 3.0 * np.arange(n) / rate + rng.uniform(0, 2 * np.pi))
+    held = held * shimmer
+    held = held / np.sqrt(np.mean(held ** 2))
+    held += 0.03 * rng.standard_normal(n)
+    fade = int(0.06 * rate)
+    envelope = np.ones(n)
+    envelope[:fade] = np.sin(np.linspace(0, np.pi / 2, fade)) ** 2
+    envelope[-fade:] = envelope[:fade][::-1]
+    loud = samples[np.abs(samples) > 0.05 * np.abs(samples).max()]
+    return (held * envelope * np.sqrt(np.mean(loud ** 2))).astype(np.float32)
+
+
+def with_fillers(samples: np.ndarray, rate: int, at_s: list[float], seconds: float = 0.5,
+                 gap_s: float = 0.35) -> np.ndarray:
+    """`samples` with a held vowel inserted at each time in `at_s`, silence on both sides."""
+    vowel = sustained_vowel(samples, rate, seconds)
+    silence = np.zeros(int(gap_s * rate), np.float32)
+    pieces, last = [], 0
+    for at in sorted(at_s):
+        cut = int(at * rate)
+        pieces += [samples[last:cut], silence, vowel, silence]
+        last = cut
+    pieces.append(samples[last:])
+    return np.concatenate(pieces)

@@ -1,0 +1,162 @@
+"""Pace: syllable nuclei (articulation rate), filled pauses, and words from a transcript.
+
+Syllable nuclei follow de Jong & Wempe (2009): peaks of the smoothed intensity contour
+that stand out by about 2 dB from the dips on both sides, lie within 25 dB of the
+loudest speech, and are voiced. Articulation rate = nuclei per second of sounding speech.
+On the three test voices it counts 13-20 % fewer syllables than their text has (peak
+picking misses syllables that run together), consistently, so it compares well with the
+speaker's own baseline.
+
+A filled pause (um, uh, er) is found acoustically as a short stretch of speech between
+pauses that is almost entirely one sustained voiced sound: voiced for most of its length,
+with flat pitch and a steady spectrum (a held vowel or hum, not a word's changing
+sounds). Whisper leaves most fillers out of its text, so the transcript only adds those
+it did write down.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from trainer.analysis.activity import frame_powers, runs
+from trainer.analysis.pitch import semitones
+from trainer.analysis.signal import db
+
+ENVELOPE_HOP_S = 0.005
+NUCLEUS_BANDS_HZ = ((300.0, 2500.0), (400.0, 2000.0))  # where vowels carry their energy
+NUCLEUS_SHARES = (0.15, 0.2, 0.25)  # contour smoothing, as a share of the syllable period
+NUCLEUS_DIPS_DB = (1.5, 2.0, 2.5, 3.0)
+NUCLEUS_RANGE_DB = 25.0
+FIRST_SMOOTHING_S = 0.04
+
+FILLER_MIN_S = 0.25  # a filler lasts at least this long ...
+FILLER_MAX_S = 1.2  # ... and at most this long
+FILLER_VOICED = 0.75  # voiced share of its frames
+FILLER_PITCH_SD_ST = 1.0  # flat pitch
+FILLER_SPECTRAL_CHANGE_DB = 4.0  # steady spectrum: mean change of band levels per 20 ms
+# um, umm, uh, uhm, er, erm, ah, eh, hm, hmm, mm, mhm (any number of repeated letters)
+FILLER_WORD = re.compile(r"u+h*m*|u+h+|e+r+m*|a+h+|e+h+|h+m+|m+h*m+")
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+
+
+def _contour(envelope: np.ndarray, smoothing_s: float) -> np.ndarray:
+    """An energy envelope smoothed with a Hann window of about `smoothing_s`, in dB."""
+    size = max(1, int(round(smoothing_s / ENVELOPE_HOP_S)))
+    window = np.hanning(size + 2)[1:-1]
+    return db(np.convolve(envelope, window / window.sum(), mode="same"))
+
+
+def _nuclei(envelope: np.ndarray, voiced: np.ndarray, speech: np.ndarray, smoothing_s: float) -> np.ndarray:
+    """Prominence (dB) of each voiced intensity peak within 25 dB of the loudest speech."""
+    from scipy.signal import find_peaks
+
+    level = _contour(envelope, smoothing_s)
+    peaks, props = find_peaks(level, prominence=min(NUCLEUS_DIPS_DB))
+    inside = level[speech]
+    rank = int(0.99 * (len(inside) - 1))
+    loudest = np.partition(inside, rank)[rank]  # 99th percentile
+    keep = speech[peaks] & voiced[peaks] & (level[peaks] >= loudest - NUCLEUS_RANGE_DB)
+    return props["prominences"][keep]
+
+
+@lru_cache(maxsize=8)
+def _band_filter(band: tuple[float, float], rate: int) -> np.ndarray:
+    from scipy.signal import butter
+
+    return butter(4, band, btype="band", fs=rate, output="sos")
+
+
+def articulation_rate(samples: np.ndarray, rate: int, voiced: np.ndarray, speech: np.ndarray,
+                      sounding: np.ndarray, hop_s: float) -> float | None:
+    """Syllable nuclei per second of sounding speech (frames above the speech threshold).
+
+    De Jong & Wempe's peak picking depends on how far the contour is smoothed, which
+    would make the count drift with the tempo. Here the smoothing is a share of the
+    speaker's own syllable period, found by iterating from a first guess, and the count
+    is averaged over a few smoothings, dip depths and vowel bands, so that a borderline
+    peak moves the result a little instead of a whole syllable.
+    """
+    from scipy.signal import sosfilt
+
+    seconds = np.count_nonzero(sounding) * hop_s
+    if seconds <= 0:
+        return None
+    repeat = int(round(hop_s / ENVELOPE_HOP_S))
+    rates = []
+    for band in NUCLEUS_BANDS_HZ:
+        filtered = sosfilt(_band_filter(band, rate), samples).astype(np.float32)
+        envelope = frame_powers(filtered, rate, ENVELOPE_HOP_S)
+        n = min(len(envelope), len(voiced) * repeat)
+        envelope = envelope[:n]
+        v, s = np.repeat(voiced, repeat)[:n], np.repeat(speech, repeat)[:n]
+        if not s.any():
+            return None
+        guess = max(len(_nuclei(envelope, v, s, FIRST_SMOOTHING_S)), 1) / seconds
+        for _ in range(3):
+            guess = max(len(_nuclei(envelope, v, s, NUCLEUS_SHARES[1] / guess)), 1) / seconds
+        for share in NUCLEUS_SHARES:
+            prominences = _nuclei(envelope, v, s, share / guess)
+            rates.extend(np.count_nonzero(prominences >= dip) / seconds for dip in NUCLEUS_DIPS_DB)
+    return float(np.mean(rates))
+
+
+@dataclass(frozen=True)
+class Filler:
+    start_s: float
+    end_s: float
+
+
+def band_levels(samples16k: np.ndarray, frames: tuple[int, int], hop: int = 160, bands: int = 16) -> np.ndarray:
+    """Log levels (dB) of `bands` equal-width bands up to 4 kHz for frames a..b of 16 kHz audio."""
+    a, b = frames
+    size = 2 * hop
+    x = np.concatenate((samples16k, np.zeros(size, np.float32)))
+    starts = np.arange(a, b) * hop
+    chunk = np.stack([x[s: s + size] for s in starts]) * np.hanning(size)
+    spectrum = np.square(np.abs(np.fft.rfft(chunk, axis=1)))[:, 1: size // 4 + 1]
+    grouped = spectrum[:, : spectrum.shape[1] // bands * bands].reshape(len(starts), bands, -1).sum(axis=2)
+    return db(grouped)
+
+
+def acoustic_fillers(samples16k: np.ndarray, f0_hz: np.ndarray, speech: np.ndarray, hop_s: float) -> list[Filler]:
+    """Filled pauses: short speech stretches between pauses made of one sustained voiced sound."""
+    found: list[Filler] = []
+    hop = int(round(hop_s * 16000))
+    for a, b in runs(speech):
+        length = (b - a) * hop_s
+        if not FILLER_MIN_S <= length <= FILLER_MAX_S:
+            continue
+        f0 = f0_hz[a:b]
+        voiced = np.isfinite(f0)
+        if voiced.mean() < FILLER_VOICED:
+            continue
+        if np.std(semitones(f0[voiced])) > FILLER_PITCH_SD_ST:
+            continue
+        first, last = runs(voiced)[0][0], runs(voiced)[-1][1]
+        levels = band_levels(samples16k, (a + first, a + last), hop)
+        if len(levels) < 4:
+            continue
+        levels = levels - levels.mean(axis=1, keepdims=True)  # spectral shape, not loudness
+        change = float(np.mean(np.sqrt(np.mean(np.square(levels[2:] - levels[:-2]), axis=1))))
+        if change <= FILLER_SPECTRAL_CHANGE_DB:
+            found.append(Filler(round(a * hop_s, 3), round(b * hop_s, 3)))
+    return found
+
+
+def split_words(text: str) -> list[str]:
+    """Lower-case words of a transcript, punctuation dropped."""
+    return _WORD.findall(text.lower())
+
+
+def is_filler(word: str) -> bool:
+    return FILLER_WORD.fullmatch(word) is not None
+
+
+def count_words(words: list[str]) -> tuple[int, int]:
+    """(lexical words, fillers) among transcript words."""
+    fillers = sum(is_filler(w) for w in words)
+    return len(words) - fillers, fillers
