@@ -1,0 +1,121 @@
+"""One take, start to finish: play and record, measure, judge, store, transcribe.
+
+`TakeRunner.run` blocks its thread and reports through `post(event)`. The acoustic
+result is judged and stored as soon as the recording ends; the transcript (started
+phrase by phrase while the person was still speaking) completes the stored take a
+moment later. The take's audio file is never deleted here, whatever fails.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from trainer import paths
+from trainer.errors import ModelError
+from trainer.session.events import AnalysisWaiting, ResultReady, TakeFailed, TakeOutcome, TranscriptReady
+
+Post = Callable[[Any], None]
+
+
+def take_path_for(drill_id: str, moment: dt.datetime) -> Path:
+    """takes/2026-11-22/091503-anger-1-pharmacy.flac (local time); never an existing file."""
+    folder = paths.ensure_private_dir(paths.takes_dir() / moment.strftime("%Y-%m-%d"))
+    stem = f"{moment.strftime('%H%M%S')}-{drill_id}"
+    path = folder / f"{stem}.flac"
+    counter = 2
+    while path.exists() or path.with_name(path.name + ".partial").exists():
+        path = folder / f"{stem}-{counter}.flac"
+        counter += 1
+    return path
+
+
+def drill_id_of(take_path: Path) -> str:
+    """The drill id in a take's file name (inverse of `take_path_for`)."""
+    stem = take_path.name.split(".")[0]
+    return stem.split("-", 1)[1] if "-" in stem else stem
+
+
+@dataclass
+class _Phrases:
+    """Phrases handed to the incremental transcriber during the take, and where they end."""
+
+    transcriber: Any | None
+    end_s: float = 0.0
+
+    def add(self, event) -> None:
+        if self.transcriber is not None:
+            self.transcriber.add_phrase(event.samples, event.rate, event.start_s)
+            self.end_s = max(self.end_s, event.end_s)
+
+
+class TakeRunner:
+    """Runs takes for a `Practice` (which owns settings, store, clock and transcriber)."""
+
+    def __init__(self, practice) -> None:
+        self.practice = practice
+
+    def run(self, drill, *, post: Post, stop: threading.Event) -> TakeOutcome | None:
+        from trainer.audio.events import PhraseFinished
+        from trainer.audio.trial import run_trial
+
+        practice = self.practice
+        settings = practice.settings
+        clip = practice.clip_audio(drill)
+        path = take_path_for(drill.id, practice.now().astimezone(practice.tz))
+        phrases = _Phrases(practice.incremental_transcriber())
+
+        def on_event(event) -> None:
+            if isinstance(event, PhraseFinished):
+                phrases.add(event)
+            else:
+                post(event)
+
+        trial = run_trial(
+            clip, path, input_device=settings.input_device, output_device=settings.output_device,
+            cue=settings.cue_sound, hangover_s=settings.silence_hangover_s, max_s=settings.max_take_s,
+            on_event=on_event, stop=stop, samplerate=settings.sample_rate,
+        )
+        practice.touch()
+        if trial.no_response:
+            post(TakeFailed(trial.message or "No response heard: check the microphone.", trial.take_path))
+            return None
+        return self.measure(drill, trial, phrases, post=post)
+
+    def measure(self, drill, trial, phrases: _Phrases, *, post: Post) -> TakeOutcome:
+        """Analyse, judge and store a recorded take; then complete it with the transcript."""
+        from trainer.analysis import acoustic_features, add_transcript, without_transcript
+        from trainer.media import read_audio
+
+        practice = self.practice
+        if not practice.analysis_ready:
+            post(AnalysisWaiting("the analysis engine is still starting up"))
+        audio = read_audio(trial.take_path, mono=True)
+        features = acoustic_features(audio.samples, audio.rate)
+        outcome = practice.judge_and_store(drill, trial, features)
+        post(ResultReady(outcome))
+        if features.speech_s > 0:
+            try:
+                transcript = self._finish_transcript(phrases, audio)
+                features = add_transcript(features, transcript)
+            except ModelError as err:
+                features = without_transcript(features, str(err))
+            if outcome.take_id is not None:
+                practice.store.update_take_features(outcome.take_id, features.to_dict())
+        complete = replace(outcome, features=features, complete=True,
+                           warnings=practice.warnings_for(trial, features))
+        post(TranscriptReady(complete))
+        return complete
+
+    def _finish_transcript(self, phrases: _Phrases, audio):
+        incremental = phrases.transcriber
+        if incremental is None:
+            problem = self.practice.transcription_problem or "transcription is switched off"
+            raise ModelError(problem)
+        start = int(phrases.end_s * audio.rate)
+        tail = audio.samples[start:]
+        return incremental.finish(tail, audio.rate, phrases.end_s) if len(tail) else incremental.finish()
