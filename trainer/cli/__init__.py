@@ -19,9 +19,11 @@ from trainer.errors import TrainerError
 
 # command name -> "module:function", imported on first use
 COMMANDS = {
+    "bench-audio": "trainer.cli.bench_audio:bench_audio",
     "config": "trainer.cli.config:config",
     "devices": "trainer.cli.devices:devices",
     "doctor": "trainer.cli.doctor:doctor",
+    "take": "trainer.cli.take:take",
 }
 
 
