@@ -30,11 +30,17 @@ class _File:
     def write(self, data: bytes) -> int:
         if self.error is not None:
             return 0
+        view = memoryview(data)
+        done = 0
         try:
-            return self.raw.write(data)
+            while done < len(view):  # a nearly full disk takes part of a write, then refuses
+                written = self.raw.write(view[done:])
+                if not written:
+                    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+                done += written
         except OSError as err:
             self.error = err
-            return 0
+        return done
 
     def read(self, count: int) -> bytes:
         return self.raw.read(count)

@@ -60,6 +60,8 @@ class Player:
         self._stream = None
         self._done = threading.Event()
         self._reached_end = False
+        self._end_time: float | None = None  # stream time at which the last sample is heard
+        self._silence_after_end = 0
         self._last_callback = 0.0
 
     # -- control ---------------------------------------------------------------------------
@@ -96,10 +98,20 @@ class Player:
         chunk = self._data[start: start + frames]
         outdata[: len(chunk)] = chunk
         outdata[len(chunk):] = 0
-        self.clock.add(start, time_info.outputBufferDacTime or time_info.currentTime)
-        self._pos = start + len(chunk)
-        if self._pos >= len(self._data):
-            self._reached_end = True
+        dac_time = time_info.outputBufferDacTime or time_info.currentTime
+        if len(chunk):
+            self.clock.add(start, dac_time)
+            self._pos = start + len(chunk)
+            if self._pos >= len(self._data):
+                self._reached_end = True
+                self._end_time = dac_time + len(chunk) / self.rate if dac_time else None
+            return
+        # Past the end: play silence until the last sample has really been heard, then stop
+        # (stopping at once would drop the device's buffer, the clip's last tenth of a second).
+        self._silence_after_end += frames
+        heard = (time_info.currentTime >= self._end_time if self._end_time and time_info.currentTime
+                 else self._silence_after_end >= (LATENCY_S + 0.1) * self.rate)
+        if heard:
             raise sounddevice().CallbackStop
 
     def pause(self) -> None:
@@ -109,7 +121,7 @@ class Player:
         self._paused = False
 
     def stop(self) -> None:
-        """Stop now (what was not yet heard is dropped)."""
+        """Stop now (what was not yet heard is dropped); also closes a finished player."""
         stream, self._stream = self._stream, None
         if stream is not None:
             with quiet_stderr():

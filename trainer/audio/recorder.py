@@ -33,7 +33,7 @@ from trainer.audio.playback import LATENCY_S, supported_rate
 from trainer.audio.portaudio import quiet_stderr, sounddevice
 from trainer.audio.pulse_watch import SourceWatch
 from trainer.audio.speech import SpeechDetector
-from trainer.errors import AudioDeviceError, DiskFullError, TrainerError
+from trainer.errors import AudioDeviceError, TrainerError
 
 PARTIAL_SUFFIX = ".partial"
 SYNC_EVERY_S = 0.5
@@ -97,7 +97,7 @@ class Recorder:
         self._first_block = threading.Event()
         self._ended = threading.Event()  # set when recording cannot go on (device lost, disk full)
         self._last_callback = 0.0
-        self._disk_full = False
+        self._write_failed = False
         self._lost = False
         self._stopped = False
 
@@ -171,14 +171,14 @@ class Recorder:
         self._live_queue.put(_STOP)
 
     def _keep(self, mono: np.ndarray, stream_time: float) -> None:
-        if self._disk_full:
+        if self._write_failed:
             return
         start = self._frames
         self.clock.add(start, stream_time)
         try:
             self._writer.write(mono)
         except TrainerError as err:
-            self._disk_full = isinstance(err, DiskFullError)
+            self._write_failed = True
             self.message = str(err)
             self._ended.set()
             return
@@ -188,7 +188,7 @@ class Recorder:
         self._live_queue.put((mono, start))
 
     def _sync(self) -> None:
-        if not self._disk_full:
+        if not self._write_failed:
             self._writer.sync()
 
     def _check_device(self, now: float) -> None:
@@ -278,7 +278,7 @@ class Recorder:
         total = self._frames
         keep = total if end_s is None else min(total, max(0, int(round(end_s * self.rate))))
         path = self._finish_file(clean, keep, total)
-        interrupted = self._lost or self._disk_full
+        interrupted = self._lost or self._write_failed
         return Recording(path, self.rate, keep / self.rate, self.overflows, interrupted, self.message)
 
     def _finish_file(self, clean: bool, keep: int, total: int) -> Path:

@@ -138,8 +138,7 @@ class _Trial:
             self.recorder.stop()
             raise
         reason, end_s, message = self._watch()
-        if not self.player.finished:
-            self.player.stop()
+        self.player.stop()
         self._place_clip()
         recording = self.recorder.stop(end_s=end_s)
         self._drain()

@@ -86,6 +86,7 @@ def take(drill_id: str | None, clip_file: Path | None, as_json: bool, save_path:
 
     Ctrl+C ends the take early (it is kept). Exit status 1 when no answer was heard.
     """
+    _recover_interrupted()
     if (drill_id is None) == (clip_file is None):
         raise click.UsageError("Give either --drill ID or --clip FILE.")
     if drill_id is not None:
@@ -96,7 +97,6 @@ def take(drill_id: str | None, clip_file: Path | None, as_json: bool, save_path:
 
     settings = config.load()
     clip = read_audio(clip_file)
-    _recover_interrupted()
     take_path = save_path.expanduser().resolve() if save_path else _default_take_path()
     stop = threading.Event()
     result = _run_with_ctrl_c(lambda: run_trial(
