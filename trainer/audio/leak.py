@@ -32,6 +32,7 @@ class LeakGate:
         self._start: int | None = None  # take frame where the reference starts
         self._mic: list[float] = []
         self._checked = 0
+        self._ready = False
         self.leaking = False
         self.delay_frames = 0
         self.gain_db = 0.0
@@ -53,7 +54,8 @@ class LeakGate:
     def observe(self, first: int, levels: np.ndarray) -> None:
         del self._mic[first:]
         self._mic.extend(levels.tolist())
-        if self._start is not None and len(self._mic) - self._checked >= UPDATE_EVERY:
+        if (self._start is not None and len(self._mic) - self._checked >= UPDATE_EVERY
+                and self._checked <= self.end_frame + MAX_DELAY_FRAMES + TAIL_FRAMES):
             self._checked = len(self._mic)
             self._estimate()
 
@@ -64,7 +66,8 @@ class LeakGate:
         heard = len(self._mic) - self._start
         needed = min(DECIDE_AFTER_S / FRAME_S, len(self._ref_db) + MAX_DELAY_FRAMES + TAIL_FRAMES)
         if heard >= needed:
-            if self._checked < len(self._mic):
+            if not self._ready:
+                self._ready = True
                 self._checked = len(self._mic)
                 self._estimate()
             return len(self._mic)

@@ -58,6 +58,7 @@ class Player:
         self._pos = 0
         self._paused = False
         self._stream = None
+        self._stopped = False
         self._done = threading.Event()
         self._reached_end = False
         self._end_time: float | None = None  # stream time at which the last sample is heard
@@ -122,6 +123,7 @@ class Player:
 
     def stop(self) -> None:
         """Stop now (what was not yet heard is dropped); also closes a finished player."""
+        self._stopped = True
         stream, self._stream = self._stream, None
         if stream is not None:
             with quiet_stderr():
@@ -144,6 +146,11 @@ class Player:
     def finished(self) -> bool:
         """The whole clip has been played out."""
         return self._reached_end and self._done.is_set()
+
+    @property
+    def failed(self) -> bool:
+        """The stream ended on its own before the clip was heard to the end (a device error)."""
+        return self._done.is_set() and not self._reached_end and not self._stopped
 
     @property
     def lost(self) -> bool:

@@ -28,7 +28,7 @@ from trainer.audio.clock import ClockMap
 from trainer.audio.devices import DEVICES_HINT, DeviceInfo, open_error, resolve
 from trainer.audio.events import LiveLevel
 from trainer.audio.flacfile import FlacWriter, write_flac
-from trainer.audio.live import LiveMeter
+from trainer.audio.live import LiveMeter, pitch_detector
 from trainer.audio.playback import LATENCY_S, supported_rate
 from trainer.audio.portaudio import quiet_stderr, sounddevice
 from trainer.audio.pulse_watch import SourceWatch
@@ -109,6 +109,8 @@ class Recorder:
                                    kind="input", channels=1)
         self.clock = ClockMap(self.rate)
         self.detector.start(self.rate)
+        if self.pitch:
+            pitch_detector()  # load the model now: an import in the live thread would hold up the audio
         self._writer = FlacWriter(self.partial, self.rate)
         try:
             with quiet_stderr():
@@ -127,8 +129,7 @@ class Recorder:
         for thread in self._threads:
             thread.start()
         if not self._first_block.wait(FIRST_BLOCK_TIMEOUT_S):
-            self.stop()
-            self.partial.unlink(missing_ok=True)
+            self.discard()
             raise AudioDeviceError(
                 f"The microphone '{device.name}' opened but sent no sound. Check that it is connected and "
                 f"not muted, or choose another one. {DEVICES_HINT}"
@@ -255,8 +256,8 @@ class Recorder:
         return data[first:last]
 
     # -- stopping --------------------------------------------------------------------------
-    def stop(self, *, end_s: float | None = None) -> Recording:
-        """Stop and close the take. `end_s` cuts it there (audio that arrived later is dropped)."""
+    def _halt(self) -> bool:
+        """Stop the stream and the threads; True if the file was closed cleanly."""
         if self._stopped:
             raise RuntimeError("this recorder has already stopped")
         self._stopped = True
@@ -274,7 +275,16 @@ class Recorder:
         self.detector.finish()
         if getattr(self, "_watching", False):
             self._watch.close()
-        clean = self._writer.close()
+        return self._writer.close()
+
+    def discard(self) -> None:
+        """Stop and delete the take (the trial could not go ahead)."""
+        self._halt()
+        self.partial.unlink(missing_ok=True)
+
+    def stop(self, *, end_s: float | None = None) -> Recording:
+        """Stop and close the take. `end_s` cuts it there (audio that arrived later is dropped)."""
+        clean = self._halt()
         total = self._frames
         keep = total if end_s is None else min(total, max(0, int(round(end_s * self.rate))))
         path = self._finish_file(clean, keep, total)

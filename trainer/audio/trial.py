@@ -135,7 +135,7 @@ class _Trial:
         try:
             self.player.start()
         except BaseException:
-            self.recorder.stop()
+            self.recorder.discard()
             raise
         reason, end_s, message = self._watch()
         self.player.stop()
@@ -169,7 +169,7 @@ class _Trial:
                 return "key", None, None
             if self.recorder.ended:
                 return "device_lost", None, self.recorder.message
-            if self.player.lost:
+            if self.player.lost or self.player.failed:
                 name = self.player.device.name if self.player.device else "speaker"
                 return "device_lost", None, (
                     f"The speaker or headphones '{name}' stopped playing (unplugged?), so the trial stopped. "
@@ -193,7 +193,8 @@ class _Trial:
             quiet_since = max(last_end, clip_end)
             if judged - quiet_since >= self.hangover_s:
                 return "silence", quiet_since + self.hangover_s
-        if self.detector.first_onset_s is None and judged - clip_end >= self.no_response_s:
+        answered = last_end is not None and last_end > clip_end
+        if not answered and judged - clip_end >= self.no_response_s:
             return "no_response", clip_end + self.no_response_s
         return None
 

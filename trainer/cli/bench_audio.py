@@ -46,17 +46,19 @@ def _analysis_pass():
         transcriber = Transcriber()
         return "trainer.analysis.analyze (with transcription)", lambda samples, rate: analyze(
             samples, rate, transcriber=transcriber)
+    from swift_f0 import SwiftF0
+
     from trainer.analysis.model import load
-    from trainer.audio.live import pitch_detector
 
     model = load()
+    pitch = SwiftF0(threads=2)
 
     def stand_in(samples: np.ndarray, rate: int) -> None:
         import librosa
 
         audio16 = librosa.resample(samples, orig_sr=rate, target_sr=16000) if rate != 16000 else samples
         list(model.transcribe(audio16, beam_size=1, word_timestamps=True)[0])
-        pitch_detector().detect(audio16, 16000)
+        pitch.detect(audio16, 16000)
         librosa.feature.rms(y=audio16)
         librosa.onset.onset_strength(y=audio16, sr=16000)
 
