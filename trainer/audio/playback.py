@@ -22,17 +22,22 @@ def supported_rate(sd, device: DeviceInfo, wanted: int, *, kind: str, channels: 
     """`wanted` if the device takes it, else its own rate, else a common one."""
     check = sd.check_output_settings if kind == "output" else sd.check_input_settings
     candidates = [r for r in (wanted, int(device.default_samplerate), *COMMON_RATES) if r > 0]
+    failures: list[Exception] = []
     for rate in dict.fromkeys(candidates):
         try:
             with quiet_stderr():
                 check(device=device.index, samplerate=rate, channels=channels, dtype="float32")
             return rate
-        except Exception:
-            continue
+        except Exception as err:
+            failures.append(err)
+    other = [err for err in failures if "Invalid sample rate" not in str(err)]
+    if other:  # not a question of rates: the device itself cannot be opened
+        raise open_error(other[0], device, kind=kind)
     noun = "microphone" if kind == "input" else "speaker"
+    setting = "input_device" if kind == "input" else "output_device"
     raise AudioDeviceError(
         f"The {noun} '{device.name}' accepts none of the usual sample rates. Choose another one with "
-        "`levelvoice config set input_device` / `output_device` (see `levelvoice devices`)."
+        f"`levelvoice config set {setting} NAME_OR_NUMBER` (see `levelvoice devices`)."
     )
 
 
