@@ -114,3 +114,21 @@ def test_parse_time(text, seconds):
 def test_parse_time_rejects_nonsense(text):
     with pytest.raises(ValueError):
         parse_time(text)
+
+
+@needs_ffmpeg
+def test_late_segment_of_a_long_video_lands_on_the_right_sound(tmp_path):
+    """Seeking into a long video keeps the cut accurate (and memory small)."""
+    rate = 48000
+    audio = np.zeros(60 * rate, dtype=np.float32)
+    t = np.arange(int(0.05 * rate)) / rate
+    audio[45 * rate: 45 * rate + len(t)] = 0.5 * np.sin(2 * np.pi * 1000 * t)  # a burst at 45.0 s
+    wav = tmp_path / "long.wav"
+    sf.write(wav, audio, rate)
+    video = tmp_path / "long.mp4"
+    ffmpeg("-f", "lavfi", "-i", "color=c=black:s=64x64:d=60:r=5", "-i", str(wav), "-shortest",
+           "-c:v", "libx264", "-c:a", "aac", str(video))
+    cut = read_audio(video, start_s=44.0, end_s=46.0, mono=True)
+    assert cut.duration_s == pytest.approx(2.0, abs=0.01)
+    burst = np.flatnonzero(np.abs(cut.samples) > 0.1)[0] / cut.rate
+    assert burst == pytest.approx(1.0, abs=0.03)

@@ -98,6 +98,7 @@ def _with_soundfile(path: Path, start_s: float | None, end_s: float | None) -> A
 
 
 def _with_pyav(path: Path, start_s: float | None, end_s: float | None) -> Audio:
+    """Decode with PyAV (FFmpeg): seeks to `start_s` and keeps only the asked-for part in memory."""
     import av
 
     try:
@@ -112,27 +113,41 @@ def _with_pyav(path: Path, start_s: float | None, end_s: float | None) -> Audio:
         stream = container.streams.audio[0]
         rate = int(stream.rate or stream.codec_context.sample_rate or 0)
         resampler = av.AudioResampler(format="fltp", layout=None, rate=rate)
+        if start_s and stream.time_base:
+            try:
+                container.seek(int(start_s / stream.time_base), stream=stream, backward=True)
+            except av.error.FFmpegError:
+                container.seek(0, stream=stream)
         chunks: list[np.ndarray] = []
+        origin: float | None = None  # time (s) of the first decoded sample
         seen = 0
-        stop = None if end_s is None else int(math.ceil(end_s * rate))
+        first = 0 if start_s is None else int(round(start_s * rate))
+        stop = None if end_s is None else int(round(end_s * rate))
         try:
             for packet in container.demux(stream):
                 for frame in packet.decode():
+                    if origin is None:
+                        origin = float(frame.time) if frame.time is not None else 0.0
+                        seen = int(round(origin * rate))
                     for out in resampler.resample(frame):
                         block = out.to_ndarray().T
-                        chunks.append(block)
-                        seen += len(block)
+                        lo, hi = seen, seen + len(block)
+                        seen = hi
+                        if hi <= first:
+                            continue  # before the segment: not kept
+                        chunks.append(block[max(first - lo, 0):])
                 if stop is not None and seen >= stop:
                     break
         except av.error.FFmpegError as err:
             if not chunks:
                 raise AudioFileError(f"{path} could not be decoded; it may be damaged.") from err
     if not chunks:
+        if first > 0 and seen <= first:
+            return Audio(np.zeros(0, dtype=np.float32), rate)  # the segment starts after the end
         raise AudioFileError(f"{path} has an audio track with no sound in it.")
     data = np.concatenate(chunks).astype(np.float32, copy=False)
-    first = 0 if start_s is None else int(round(start_s * rate))
-    last = len(data) if end_s is None else min(int(round(end_s * rate)), len(data))
-    data = data[first:last]
+    if stop is not None:
+        data = data[: max(stop - first, 0)]
     return Audio(data[:, 0].copy() if data.shape[1] == 1 else data, rate)
 
 

@@ -23,6 +23,7 @@ COMMANDS = {
     "config": "trainer.cli.config:config",
     "devices": "trainer.cli.devices:devices",
     "doctor": "trainer.cli.doctor:doctor",
+    "drills": "trainer.cli.drills:drills",
     "take": "trainer.cli.take:take",
 }
 
