@@ -152,13 +152,13 @@ def test_the_next_take_command_recovers_an_interrupted_take(lv_home, tmp_path):
     env = dict(os.environ, LEVELVOICE_HOME=str(lv_home), PYTHONPATH=ROOT)
     subprocess.run([sys.executable, "-c", code], env=env, timeout=60)
     assert FlacWriter and partial.exists()
-    done = subprocess.run([sys.executable, "-m", "trainer", "take", "--drill", "x"], env=env, capture_output=True,
-                          text=True, timeout=60)
+    done = subprocess.run([sys.executable, "-m", "trainer", "take", "--drill", "no-such-drill"], env=env,
+                          capture_output=True, text=True, timeout=60)
     assert "recovered an interrupted take" in done.stderr
     assert not partial.exists()
     recovered = read_audio(folder / "take-1.flac")
     assert 1.5 <= recovered.duration_s <= 2.0  # at most half a second lost
-    assert done.returncode != 0 and "drill library is not available yet" in done.stderr
+    assert done.returncode == 1 and "There is no drill 'no-such-drill'" in done.stderr
 
 
 def test_a_full_disk_stops_cleanly_and_keeps_what_was_written(pulse_rig, tmp_path):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from trainer.errors import DrillError, TrainerError
+from trainer.errors import TrainerError
 
 
 def _default_take_path() -> Path:
@@ -89,14 +89,17 @@ def take(drill_id: str | None, clip_file: Path | None, as_json: bool, save_path:
     _recover_interrupted()
     if (drill_id is None) == (clip_file is None):
         raise click.UsageError("Give either --drill ID or --clip FILE.")
-    if drill_id is not None:
-        raise DrillError("The drill library is not available yet in this version; use --clip FILE for now.")
     from trainer import config
     from trainer.audio.trial import run_trial
     from trainer.media import read_audio
 
     settings = config.load()
-    clip = read_audio(clip_file)
+    if drill_id is not None:
+        from trainer.drills import get_drill
+
+        clip = read_audio(get_drill(drill_id).clip_path)
+    else:
+        clip = read_audio(clip_file)
     take_path = save_path.expanduser().resolve() if save_path else _default_take_path()
     stop = threading.Event()
     result = _run_with_ctrl_c(lambda: run_trial(
@@ -104,7 +107,7 @@ def take(drill_id: str | None, clip_file: Path | None, as_json: bool, save_path:
         cue=settings.cue_sound, hangover_s=settings.silence_hangover_s, max_s=settings.max_take_s,
         on_event=_progress_printer(not as_json and sys.stderr.isatty()), stop=stop,
     ), stop)
-    values = result.to_dict()
+    values = {"drill": drill_id, "clip": str(clip_file) if clip_file else None, **result.to_dict()}
     # TODO(lead, after merging `analysis`): add the analysis of the answer here, e.g.
     #   audio = read_audio(result.take_path, start_s=result.clip_end_s, mono=True)
     #   values["analysis"] = analyze(audio.samples, audio.rate, transcriber=Transcriber()).to_dict()
