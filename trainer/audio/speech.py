@@ -3,7 +3,8 @@
 Pure logic on numpy blocks (no sound device), so it is tested on real speech files.
 Frames are 10 ms long. A frame is loud when it is both above an absolute floor
 (`ABSOLUTE_MIN_DBFS`) and well above the recent noise floor (10th percentile of the last
-3 s). Speech starts when 60% of the next 100 ms is loud; a phrase ends after 300 ms
+3 s). Speech starts with 30 ms of unbroken loud frames when 60% of the next 100 ms is
+loud; a phrase ends after 300 ms
 without a loud frame; phrases shorter than 150 ms (a click, a cough) do not count.
 When the played clip leaks into the microphone (speakers instead of headphones), an
 optional `LeakGate` says how loud the leak is expected to be in each frame and only
@@ -24,6 +25,7 @@ HOLD_BELOW_DB = 6.0  # once speaking, frames down to 6 dB below the start thresh
 ABOVE_LEAK_DB = 8.0
 CONFIRM_FRAMES = 10
 CONFIRM_LOUD = 6
+RUN_FRAMES = 3  # a phrase starts with 30 ms of unbroken sound (a lone noisy frame is not a start)
 PAUSE_FRAMES = 30  # 300 ms ends a phrase
 MIN_PHRASE_S = 0.15
 FLOOR_WINDOW = 300
@@ -111,7 +113,8 @@ class SpeechDetector:
     def _judge(self, frame: int, events: list[object]) -> None:
         loud = self._loud_at(frame)
         if self._phrase_start is None:
-            if loud and sum(self._loud_at(frame + k) for k in range(CONFIRM_FRAMES)) >= CONFIRM_LOUD:
+            if (loud and all(self._loud_at(frame + k) for k in range(RUN_FRAMES))
+                    and sum(self._loud_at(frame + k) for k in range(CONFIRM_FRAMES)) >= CONFIRM_LOUD):
                 self._phrase_start = frame
                 self._last_loud = frame
             return
