@@ -4,8 +4,8 @@ Pure logic on numpy blocks (no sound device), so it is tested on real speech fil
 Frames are 10 ms long. A frame is loud when it is both above an absolute floor
 (`ABSOLUTE_MIN_DBFS`) and well above the recent noise floor (10th percentile of the last
 3 s). Speech starts with 30 ms of unbroken loud frames when 60% of the next 100 ms is
-loud; a phrase ends after 300 ms
-without a loud frame; phrases shorter than 150 ms (a click, a cough) do not count.
+loud; once speaking, frames down to 6 dB quieter keep the phrase going; a phrase ends after
+300 ms without such a frame; phrases shorter than 150 ms (a click, a cough) do not count.
 When the played clip leaks into the microphone (speakers instead of headphones), an
 optional `LeakGate` says how loud the leak is expected to be in each frame and only
 sound clearly above it counts; until the gate has seen enough of the clip to decide,
