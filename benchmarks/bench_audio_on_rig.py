@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.rig import PulseRig  # noqa: E402
+from tests.rig import PulseRig
 
 SPEECH = sorted((ROOT / "tests" / "data" / "speech").glob("*.ogg"))
 

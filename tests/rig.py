@@ -140,7 +140,7 @@ class PulseRig:
         env.update(self.env)
         return env
 
-    def start(self, timeout: float = 10.0) -> "PulseRig":
+    def start(self, timeout: float = 10.0) -> PulseRig:
         for sub in ("home", "runtime", "state"):
             (self.root / sub).mkdir(parents=True, exist_ok=True, mode=0o700)
         args = [

@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 import soundfile as sf
 
+from tests.audio.truth import ONSET_DB
 from tests.rig import active_span
 from trainer.audio.clock import ClockMap
 from trainer.audio.cue import cue_tone
 from trainer.audio.leak import LeakGate
-from tests.audio.truth import ONSET_DB
 from trainer.audio.speech import SpeechDetector
 
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Union
-
 import numpy as np
 
 
@@ -54,4 +52,4 @@ class Stopped:
     reason: str  # "silence" | "key" | "max_length" | "no_response" | "device_lost"
 
 
-TrialEvent = Union[PlaybackProgress, YourTurn, Live, SpeechStarted, PhraseFinished, Stopped]
+TrialEvent = PlaybackProgress | YourTurn | Live | SpeechStarted | PhraseFinished | Stopped

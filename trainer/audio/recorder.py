@@ -145,8 +145,7 @@ class Recorder:
         self._queue.put((indata.copy(), time_info.inputBufferAdcTime or time_info.currentTime))
         self._last_callback = time.monotonic()
         spent = time.perf_counter() - began
-        if spent > self.max_callback_s:
-            self.max_callback_s = spent
+        self.max_callback_s = max(self.max_callback_s, spent)
 
     # -- the writer thread -----------------------------------------------------------------
     def _write_loop(self) -> None:

@@ -23,8 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from trainer.audio.cue import cue_tone
-from trainer.audio.events import (Live, PhraseFinished, PlaybackProgress, SpeechStarted, Stopped, TrialEvent,
-                                  YourTurn)
+from trainer.audio.events import Live, PhraseFinished, PlaybackProgress, SpeechStarted, Stopped, TrialEvent, YourTurn
 from trainer.audio.leak import LeakGate
 from trainer.audio.playback import Player
 from trainer.audio.portaudio import quiet_stderr
@@ -67,7 +66,8 @@ class TrialResult:
 
 
 class _Trial:
-    def __init__(self, clip: Audio, take_path: Path, *, input_device: str, output_device: str, cue: bool,
+    def __init__(self, clip: Audio, take_path: Path, *, input_device: str, output_device: str, samplerate: int,
+                 cue: bool,
                  hangover_s: float, max_s: float, no_response_s: float,
                  on_event: Callable[[TrialEvent], None] | None, stop: threading.Event | None) -> None:
         self.clip = clip
@@ -87,7 +87,7 @@ class _Trial:
         self.player = Player(Audio(played, clip.rate), device=output_device)
         self.gate = LeakGate(Audio(played, clip.rate).mono().samples, clip.rate)
         self.detector = SpeechDetector(leak=self.gate)
-        self.recorder = Recorder(take_path, device=input_device, detector=self.detector,
+        self.recorder = Recorder(take_path, device=input_device, samplerate=samplerate, detector=self.detector,
                                  on_live=lambda level: self.events.put(Live(level)),
                                  on_speech=self._on_speech)
         self.clip_start_s: float | None = None
@@ -224,13 +224,15 @@ class _Trial:
 def run_trial(clip: Audio, take_path: Path | str, *, input_device: str = "", output_device: str = "",
               cue: bool = True, hangover_s: float = 1.5, max_s: float = 90.0, no_response_s: float = 10.0,
               on_event: Callable[[TrialEvent], None] | None = None,
-              stop: threading.Event | None = None) -> TrialResult:
+              stop: threading.Event | None = None, samplerate: int = 0) -> TrialResult:
     """Play `clip`, record the answer to `take_path` (FLAC) and measure it; see the module docstring.
 
     `on_event` is called from this function's thread with PlaybackProgress, YourTurn, Live,
     SpeechStarted, PhraseFinished and finally Stopped. Set `stop` to end the take now (a key).
+    `samplerate` is the recording rate (0: the microphone's own; unsupported rates fall back).
     """
-    trial = _Trial(clip, Path(take_path), input_device=input_device, output_device=output_device, cue=cue,
+    trial = _Trial(clip, Path(take_path), input_device=input_device, output_device=output_device,
+                   samplerate=samplerate, cue=cue,
                    hangover_s=hangover_s, max_s=max_s, no_response_s=no_response_s, on_event=on_event, stop=stop)
     with quiet_stderr():  # PortAudio's ALSA backend reports underruns on fd 2; keep the terminal clean
         return trial.run()

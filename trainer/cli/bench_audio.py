@@ -23,7 +23,8 @@ def _previous_take() -> tuple[np.ndarray, int, str]:
     from trainer import paths
     from trainer.media import read_audio
 
-    takes = sorted(paths.takes_dir().rglob("*.flac"), key=lambda p: p.stat().st_mtime) if paths.takes_dir().is_dir() else []
+    folder = paths.takes_dir()
+    takes = sorted(folder.rglob("*.flac"), key=lambda p: p.stat().st_mtime) if folder.is_dir() else []
     if takes:
         audio = read_audio(takes[-1], mono=True)
         return audio.samples, audio.rate, str(takes[-1])

@@ -104,7 +104,8 @@ def take(drill_id: str | None, clip_file: Path | None, as_json: bool, save_path:
     stop = threading.Event()
     result = _run_with_ctrl_c(lambda: run_trial(
         clip, take_path, input_device=settings.input_device, output_device=settings.output_device,
-        cue=settings.cue_sound, hangover_s=settings.silence_hangover_s, max_s=settings.max_take_s,
+        samplerate=settings.sample_rate, cue=settings.cue_sound, hangover_s=settings.silence_hangover_s,
+        max_s=settings.max_take_s,
         on_event=_progress_printer(not as_json and sys.stderr.isatty()), stop=stop,
     ), stop)
     values = {"drill": drill_id, "clip": str(clip_file) if clip_file else None, **result.to_dict()}
