@@ -28,6 +28,7 @@ class Settings:
     output_device: str = ""
     sample_rate: int = 0  # 0 = the input device's own default rate
     daily_goal_minutes: int = 15
+    timezone: str = ""  # IANA zone that decides practice days, e.g. "Europe/Berlin"; "" = this computer's
     transcription_model: str = BUNDLED_MODEL  # bundled tiny.en, a model name, or a folder
     cue_sound: bool = True
     silence_hangover_s: float = 1.5
@@ -75,6 +76,20 @@ def _bool(value: Any) -> str | None:
     return None if isinstance(value, bool) else "must be true or false"
 
 
+def _timezone(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return 'must be a time zone name in quotes, e.g. "Europe/Berlin" ("" for this computer\'s zone)'
+    if not value.strip():
+        return None
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(value.strip())
+    except (ZoneInfoNotFoundError, ValueError):
+        return 'must be a time zone name like "Europe/Berlin" or "America/New_York" ("" for this computer\'s zone)'
+    return None
+
+
 def _theme(value: Any) -> str | None:
     return None if value in THEMES else f"must be one of {', '.join(THEMES)}"
 
@@ -84,6 +99,7 @@ _CHECKS = {
     "output_device": _device,
     "sample_rate": _sample_rate,
     "daily_goal_minutes": _whole(1, 240, "a whole number of minutes"),
+    "timezone": _timezone,
     "transcription_model": _text,
     "cue_sound": _bool,
     "silence_hangover_s": _number(0.3, 10.0, "a number of seconds"),

@@ -61,3 +61,7 @@ class AlreadyRunningError(TrainerError):
 
 class NoBaselineError(TrainerError):
     """No calm-voice baseline has been recorded yet."""
+
+
+class CalibrationError(TrainerError):
+    """The calm-voice recordings cannot make a baseline (no speech, nothing measurable)."""

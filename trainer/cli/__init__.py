@@ -24,6 +24,9 @@ COMMANDS = {
     "devices": "trainer.cli.devices:devices",
     "doctor": "trainer.cli.doctor:doctor",
     "drills": "trainer.cli.drills:drills",
+    "export": "trainer.cli.export:export",
+    "purge": "trainer.cli.purge:purge",
+    "stats": "trainer.cli.stats:stats",
     "take": "trainer.cli.take:take",
 }
 

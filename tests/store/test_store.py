@@ -1,0 +1,249 @@
+"""The history database: a real SQLite file, private, WAL, transactions, queries and errors."""
+
+from __future__ import annotations
+
+import sqlite3
+import stat
+import threading
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from tests.practice.standins import calm_baseline
+from tests.store.helpers import features_dict, take_record
+from trainer import paths
+from trainer.errors import StoreError
+from trainer.practice.bands import BandState, bands_for, update_bands
+from trainer.store import open_store
+from trainer.store.schema import LATEST
+
+T0 = datetime(2025, 5, 1, 16, 0, tzinfo=timezone.utc)
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+@pytest.fixture
+def store(lv_home):
+    with open_store() as opened:
+        yield opened
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_opens_the_private_database_in_the_data_folder_in_wal_mode(store, lv_home):
+    assert store.path == paths.database_file()
+    store.add_take(take_record("angry-1", T0))
+    files = [store.path, Path(f"{store.path}-wal"), Path(f"{store.path}-shm")]
+    assert all(f.exists() for f in files)
+    assert {mode(f) for f in files} == {0o600}
+    assert mode(store.path.parent) == 0o700
+    conn = sqlite3.connect(store.path)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST
+
+
+def test_take_round_trip(store, tmp_path):
+    take = take_record("angry-1", T0, audio=tmp_path / "take.flac", rating=3, overflows=2, interrupted=True,
+                       latency_s=0.8, overlap_s=0.0, difficulty="beginner")
+    take_id = store.add_take(take)
+    stored = store.take(take_id)
+    assert stored.id == take_id
+    assert stored == type(take)(**{**take.__dict__, "id": take_id})
+    assert stored.score == take.verdict["score"]
+    assert stored.at.tzinfo is not None and stored.at == T0
+
+
+def test_nan_in_features_is_stored_as_missing(store):
+    take = take_record("d", T0)
+    take.features["pitch_sd_st"] = float("nan")
+    stored = store.take(store.add_take(take))
+    assert stored.features["pitch_sd_st"] is None
+
+
+def test_take_and_bands_are_one_transaction(store):
+    good = bands_for(None)
+    store.add_take(take_record("d", T0), bands=good)
+    assert store.band_states("d") == good
+    broken = {**good, "pitch": BandState("pitch", -1.0)}  # violates the width check
+    with pytest.raises(StoreError):
+        store.add_take(take_record("d", T0 + timedelta(minutes=1)), bands=broken)
+    assert store.count_takes("d") == 1  # the take was not stored without its bands
+    assert store.band_states("d") == good
+
+
+def test_band_states_persist_per_drill(store):
+    states = update_bands(bands_for(None), {"loudness": True})
+    store.save_band_states("a", states)
+    assert store.band_states("a")["loudness"].streak_in == 1
+    assert store.band_states("b") == {}
+
+
+def test_ratings(store):
+    take_id = store.add_take(take_record("d", T0))
+    assert store.take(take_id).rating is None
+    store.set_rating(take_id, 7)
+    assert store.take(take_id).rating == 7
+    store.set_rating(take_id, None)
+    assert store.take(take_id).rating is None
+    for bad in (11, -1, 3.5, True):
+        with pytest.raises(StoreError, match="from 0 .calm. to 10"):
+            store.set_rating(take_id, bad)
+    with pytest.raises(StoreError, match="no take number 999"):
+        store.set_rating(999, 3)
+
+
+def test_takes_for_drill_oldest_first_and_limited_to_the_latest(store):
+    for i in range(5):
+        store.add_take(take_record("d", T0 + timedelta(minutes=i), loudness=-24.0 + i))
+    store.add_take(take_record("other", T0))
+    takes = store.takes_for_drill("d")
+    assert [t.features["loudness_dbfs"] for t in takes] == [-24.0, -23.0, -22.0, -21.0, -20.0]
+    assert [t.features["loudness_dbfs"] for t in store.takes_for_drill("d", limit=2)] == [-21.0, -20.0]
+
+
+def test_trend_of_score_verdict_metric_and_feature(store):
+    store.add_take(take_record("d", T0, loudness=-24.0))
+    store.add_take(take_record("d", T0 + timedelta(minutes=1), loudness=-14.0))
+    store.add_take(take_record("d", T0 + timedelta(minutes=2), judged=False))
+    scores = store.trend("d", "score")
+    assert [p.value for p in scores] == [100, store.takes_for_drill("d")[1].score]
+    loud = store.trend("d", "loudness")
+    assert [(p.value, p.status) for p in loud] == [(-24.0, "in"), (-14.0, "high")]
+    assert (loud[0].low, loud[0].high) == (-28.0, -20.0)
+    assert [p.value for p in store.trend("d", "wpm")] == [138.0] * 3
+    assert [p.value for p in store.trend("d", "loudness", limit=1)] == [-14.0]
+    with pytest.raises(ValueError):
+        store.trend("d", "x') OR 1=1 --")
+
+
+def test_baselines_keep_every_one_and_use_the_newest(store):
+    assert store.latest_baseline() is None
+    first = store.add_baseline(calm_baseline(id=None, created_at=T0, device="USB mic"))
+    second = store.add_baseline(calm_baseline(id=None, created_at=T0 + timedelta(days=3), device="Laptop",
+                                              wpm=None))
+    assert first.id and second.id and first.id != second.id
+    assert store.latest_baseline() == second
+    assert store.baselines() == [first, second]
+
+
+def test_only_active_practice_counts(store):
+    session = store.start_session(T0)
+    assert store.touch_session(session, T0 + timedelta(minutes=2)) == 120  # first take ended
+    assert store.touch_session(session, T0 + timedelta(minutes=4)) == 120
+    assert store.touch_session(session, T0 + timedelta(minutes=30)) == 0  # 26 idle minutes are not practice
+    assert store.touch_session(session, T0 + timedelta(minutes=33)) == 180
+    assert store.end_session(session, T0 + timedelta(minutes=34)) == 60
+    intervals = store.practice_intervals()
+    assert intervals == [(T0, T0 + timedelta(minutes=4)), (T0 + timedelta(minutes=30), T0 + timedelta(minutes=34))]
+    row = sqlite3.connect(store.path).execute("SELECT active_s, ended_at FROM sessions").fetchone()
+    assert row[0] == 480 and row[1] is not None
+    with pytest.raises(StoreError, match="no practice session"):
+        store.touch_session(12345, T0)
+
+
+def test_stats_today_streak_and_drills(store):
+    now = datetime(2025, 5, 3, 20, 0, tzinfo=BERLIN)
+    for day in (1, 2, 3):
+        start = datetime(2025, 5, day, 18, 0, tzinfo=BERLIN)
+        store.add_practice(start, start + timedelta(minutes=16))
+    for i in range(7):
+        store.add_take(take_record("calm-1", now - timedelta(hours=1, minutes=i), loudness=-24.0 - i))
+    store.add_take(take_record("angry-2", now - timedelta(days=1), judged=False))
+    stats = store.stats(now, BERLIN, 15)
+    assert stats.today_minutes == pytest.approx(16) and stats.goal_met_today
+    assert (stats.current_streak, stats.best_streak, stats.days_this_month, stats.takes_today) == (3, 3, 3, 7)
+    by_id = {d.id: d for d in stats.drills}
+    assert by_id["calm-1"].takes == 7 and by_id["calm-1"].last_score == 100
+    assert len(by_id["calm-1"].recent_scores) == 7 and by_id["calm-1"].trend in {"up", "down", "steady"}
+    assert by_id["angry-2"].last_score is None and by_id["angry-2"].trend == "new"
+    assert stats.drills[0].id == "calm-1"  # most recently practised first
+    data = stats.to_dict()
+    assert {"today_minutes", "daily_goal_minutes", "current_streak", "best_streak", "freezes",
+            "days_this_month", "drills"} <= set(data)
+    assert {"id", "takes", "last_score", "trend"} <= set(data["drills"][0])
+
+
+def test_purge_drill_removes_takes_and_bands_and_returns_audio(store, tmp_path):
+    for i in range(3):
+        store.add_take(take_record("d", T0 + timedelta(minutes=i), audio=tmp_path / f"{i}.flac"),
+                       bands=bands_for(None))
+    store.add_take(take_record("d", T0 + timedelta(minutes=5)))  # no audio kept
+    store.add_take(take_record("keep", T0, audio=tmp_path / "keep.flac"))
+    files = store.purge_drill("d")
+    assert sorted(files) == [tmp_path / f"{i}.flac" for i in range(3)]
+    assert store.count_takes("d") == 0 and store.band_states("d") == {}
+    assert store.count_takes("keep") == 1
+
+
+def test_drills_registry(store, tmp_path):
+    store.register_drill("imported-1", source="imported", title="Angry father", clip_path=tmp_path / "clip.m4a")
+    store.add_take(take_record("bundled-1", T0))
+    drills = {d.id: d for d in store.drills()}
+    assert drills["imported-1"].source == "imported" and drills["imported-1"].clip_path == tmp_path / "clip.m4a"
+    assert drills["bundled-1"].source == "bundled"
+
+
+def test_one_connection_per_thread_and_writes_from_threads(store):
+    seen = []
+
+    def work(n):
+        seen.append(id(store._conn()))
+        for i in range(20):
+            store.add_take(take_record(f"t{n}", T0 + timedelta(seconds=i)))
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(set(seen)) == 4
+    assert store.count_takes() == 80
+    assert store.integrity_check() == "ok"
+
+
+def test_a_damaged_file_is_one_clear_error(lv_home):
+    paths.ensure_data_dir()
+    paths.database_file().write_bytes(b"this is not a database" * 100)
+    with pytest.raises(StoreError, match="damaged or not a Level Voice database"):
+        open_store()
+
+
+def test_a_newer_schema_is_refused(lv_home):
+    with open_store() as store:
+        store._conn().execute(f"PRAGMA user_version = {LATEST + 1}")
+    with pytest.raises(StoreError, match="newer Level Voice"):
+        open_store()
+
+
+def test_times_must_be_timezone_aware(store):
+    with pytest.raises(ValueError):
+        store.add_take(take_record("d", datetime(2025, 5, 1, 12, 0)))
+
+
+def test_features_are_stored_as_json(store):
+    take_id = store.add_take(take_record("d", T0))
+    raw = sqlite3.connect(store.path).execute("SELECT features FROM takes WHERE id = ?", (take_id,)).fetchone()[0]
+    import json
+
+    assert json.loads(raw) == features_dict()
+
+
+def test_add_takes_is_all_or_nothing(store):
+    good = [take_record("d", T0 + timedelta(minutes=i)) for i in range(3)]
+    bad = take_record("d", T0 + timedelta(minutes=9), rating=12)
+    with pytest.raises(StoreError):
+        store.add_takes([*good, bad])
+    assert store.count_takes() == 0
+    assert store.add_takes(good) == 3
+
+
+def test_recent_takes_across_drills_and_by_difficulty(store):
+    for i, (drill, level) in enumerate([("a", "beginner"), ("b", "intermediate"), ("c", "beginner"),
+                                        ("a", "beginner")]):
+        store.add_take(take_record(drill, T0 + timedelta(minutes=i), difficulty=level, rating=i))
+    assert [t.rating for t in store.recent_takes(3)] == [1, 2, 3]
+    assert [(t.drill_id, t.rating) for t in store.recent_takes(5, difficulty="beginner")] == [("a", 0), ("c", 2),
+                                                                                            ("a", 3)]

@@ -1,0 +1,25 @@
+"""`levelvoice export`: every take with all its measures, as CSV or JSON."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+
+@click.command()
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), required=True,
+              help="csv: one row per take for spreadsheets; json: everything, including baselines.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+              show_default="the current folder", help="Folder to write the export file into.")
+def export(fmt: str, out_dir: Path) -> None:
+    """Export your practice history (takes, measures, verdicts, ratings) to a file."""
+    from trainer.store import open_store
+    from trainer.store.export import export_history
+
+    with open_store() as store:
+        count = store.count_takes()
+        path = export_history(store, out_dir, fmt, now=datetime.now().astimezone())
+    click.echo(f"Exported {count} take{'s' if count != 1 else ''} to {path.resolve()}")
+    click.echo("The file holds transcripts of your answers: keep it private (it is readable only by you).")
