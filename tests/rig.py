@@ -1,11 +1,18 @@
-"""A private PulseAudio daemon with a virtual speaker and a virtual microphone.
+"""A private PulseAudio daemon with a virtual speaker and a virtual microphone in one "room".
 
 Real PortAudio (through ALSA's pulse plugin) talks to it exactly as it would to a
-desktop sound server. Two null sinks:
+desktop sound server. Layout:
 
-- `lv_speaker`: where the app plays; its `.monitor` source lets a test hear what was played.
+- `lv_room`: a 3-channel null sink, the room. Channels 0 and 1 carry the speaker, channel 2
+  (aux0) the microphone. Its monitor (`start_room_capture`) records both in one timeline,
+  sample for sample, so a test can measure what really reached the speaker and the mic
+  (no wall-clock guessing).
+- `lv_speaker`: where the app plays (a remap sink onto the room's channels 0-1); its
+  `.monitor` lets a test hear what was played (`start_capture`).
 - `lv_mic`: a test plays a sound file into it (`feed`); the app records from
-  `lv_mic.monitor` as its microphone.
+  `lv_mic.monitor` (a remap sink onto the room's channel 2).
+- A silent stream keeps the room rendering in 20 ms steps, like a real sound card that
+  always delivers samples (an idle null sink otherwise renders in 2 s lumps).
 
 `env` holds the variables that route a process (`PULSE_SERVER`, `PULSE_SINK`,
 `PULSE_SOURCE`); nothing touches a system sound server.
@@ -16,16 +23,20 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import tempfile
+import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+ROOM = "lv_room"
 SPEAKER = "lv_speaker"
 MIC = "lv_mic"
 RATE = 48000
-TOOLS = ("pulseaudio", "pactl", "paplay", "parec")
+TOOLS = ("pulseaudio", "pactl", "paplay", "parec", "pacat")
+ROOM_CHANNELS = "front-left,front-right,aux0"
 
 
 def missing_tools() -> list[str]:
@@ -48,12 +59,61 @@ class Capture:
         return np.frombuffer(raw[: len(raw) // 4 * 4], dtype="<f4").copy(), RATE
 
 
+@dataclass
+class Room:
+    """Speaker and microphone as they sounded, in one timeline (sample 0 = capture start)."""
+
+    speaker: np.ndarray  # mono mix of the speaker's two channels
+    mic: np.ndarray
+    rate: int
+    # (sample count received so far, time.monotonic() when it arrived) for every chunk read
+    arrivals: list[tuple[int, float]]
+
+    def sample_at(self, monotonic_s: float) -> int:
+        """The room sample that was being captured at `monotonic_s` (lower envelope of arrival delays)."""
+        counts = np.array([a[0] for a in self.arrivals], dtype=np.float64)
+        times = np.array([a[1] for a in self.arrivals])
+        offset = float(np.min(times - counts / self.rate))  # least-delayed chunk: capture clock vs monotonic
+        return int(round((monotonic_s - offset) * self.rate))
+
+
+@dataclass
+class RoomCapture:
+    process: subprocess.Popen
+    chunks: list[bytes] = field(default_factory=list)
+    arrivals: list[tuple[int, float]] = field(default_factory=list)
+    thread: threading.Thread | None = None
+
+    def _read(self) -> None:
+        frame_bytes = 3 * 4
+        received = 0
+        while True:
+            data = os.read(self.process.stdout.fileno(), 4800)
+            if not data:
+                return
+            now = time.monotonic()
+            self.chunks.append(data)
+            received += len(data)
+            self.arrivals.append((received // frame_bytes, now))
+
+    def stop(self, *, settle_s: float = 0.2) -> Room:
+        time.sleep(settle_s)
+        self.process.terminate()
+        self.process.wait(timeout=5)
+        self.thread.join(timeout=5)
+        raw = b"".join(self.chunks)
+        frames = np.frombuffer(raw[: len(raw) // 12 * 12], dtype="<f4").reshape(-1, 3)
+        speaker = frames[:, :2].mean(axis=1).astype(np.float32)
+        return Room(speaker, frames[:, 2].copy(), RATE, list(self.arrivals))
+
+
 class PulseRig:
     """Start with `start()`, stop with `stop()`; `env` routes clients to it."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self.process: subprocess.Popen | None = None
+        self.keeper: subprocess.Popen | None = None
         self.modules: dict[str, int] = {}
 
     @property
@@ -80,7 +140,7 @@ class PulseRig:
         env.update(self.env)
         return env
 
-    def start(self, timeout: float = 10.0) -> "PulseRig":
+    def start(self, timeout: float = 10.0) -> PulseRig:
         for sub in ("home", "runtime", "state"):
             (self.root / sub).mkdir(parents=True, exist_ok=True, mode=0o700)
         args = [
@@ -100,11 +160,34 @@ class PulseRig:
         else:
             self.stop()
             raise RuntimeError("pulseaudio did not start within the timeout")
+        self.modules[ROOM] = int(self.pactl(
+            "load-module", "module-null-sink", f"sink_name={ROOM}", f"rate={RATE}", "channels=3",
+            f"channel_map={ROOM_CHANNELS}", f"sink_properties=device.description={ROOM}",
+        ))
         self.load_sink(SPEAKER, channels=2)
         self.load_sink(MIC, channels=1)
         self.pactl("set-default-sink", SPEAKER)
         self.pactl("set-default-source", f"{MIC}.monitor")
+        self._start_keeper(deadline)
         return self
+
+    def _start_keeper(self, deadline: float) -> None:
+        """Play endless silence into the room at 20 ms latency; wait until the room delivers promptly."""
+        self.keeper = subprocess.Popen(
+            ["pacat", "--playback", f"--device={ROOM}", "--raw", "--format=s16le", f"--rate={RATE}",
+             "--channels=1", "--latency-msec=20", "/dev/zero"],
+            env=self._base_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        while time.monotonic() < deadline:
+            probe = self.start_room_capture(wait=False)
+            started = time.monotonic()
+            while time.monotonic() - started < 0.5 and not probe.arrivals:
+                time.sleep(0.01)
+            prompt = bool(probe.arrivals) and probe.arrivals[0][1] - started < 0.3
+            probe.stop(settle_s=0)
+            if prompt:
+                return
+        raise RuntimeError("the virtual room did not start delivering audio")
 
     def _pactl_ok(self, *args: str) -> bool:
         return subprocess.run(["pactl", *args], env=self._base_env(), capture_output=True).returncode == 0
@@ -116,9 +199,13 @@ class PulseRig:
         return done.stdout.strip()
 
     def load_sink(self, name: str, *, channels: int) -> int:
+        """(Re)create the speaker (2 channels) or the microphone (1 channel) inside the room."""
+        room_channels = "front-left,front-right" if channels == 2 else "aux0"
+        channel_map = "front-left,front-right" if channels == 2 else "mono"
         index = int(self.pactl(
-            "load-module", "module-null-sink", f"sink_name={name}", f"rate={RATE}", f"channels={channels}",
-            f"sink_properties=device.description={name}",
+            "load-module", "module-remap-sink", f"sink_name={name}", f"master={ROOM}", f"rate={RATE}",
+            f"channels={channels}", f"channel_map={channel_map}", f"master_channel_map={room_channels}",
+            "remix=no", f"sink_properties=device.description={name}",
         ))
         self.modules[name] = index
         return index
@@ -127,12 +214,54 @@ class PulseRig:
         """Make a device disappear, as if unplugged."""
         self.pactl("unload-module", str(self.modules.pop(name)))
 
-    def feed(self, path: Path | str, *, volume: float | None = None) -> subprocess.Popen:
-        """Start playing a sound file into the virtual microphone; returns the paplay process."""
-        args = ["paplay", f"--device={MIC}", str(path)]
+    def replug(self, name: str) -> None:
+        """Bring back a device removed with `unload_sink` (the rig is shared by the whole session)."""
+        if name not in self.modules:
+            self.load_sink(name, channels=2 if name == SPEAKER else 1)
+            if name == MIC:
+                self.pactl("set-default-source", f"{MIC}.monitor")
+            else:
+                self.pactl("set-default-sink", SPEAKER)
+
+    def feed(self, path: Path | str, *, volume: float | None = None, lead_s: float = 0.0) -> subprocess.Popen:
+        """Start playing a sound file into the virtual microphone; returns the paplay process.
+
+        `lead_s` seconds of silence go first, so the sound starts that long after the stream does.
+        """
+        if lead_s > 0:
+            path = self._with_lead(Path(path), lead_s)
+        args = ["paplay", f"--device={MIC}", "--latency-msec=20", str(path)]
         if volume is not None:
             args.insert(1, f"--volume={int(volume * 65536)}")
         return subprocess.Popen(args, env=self._base_env(), stderr=subprocess.PIPE)
+
+    def _with_lead(self, path: Path, lead_s: float) -> Path:
+        import soundfile as sf
+
+        audio, rate = sf.read(path, dtype="float32", always_2d=True)
+        lead = np.zeros((int(round(lead_s * rate)), audio.shape[1]), dtype=np.float32)
+        handle, name = tempfile.mkstemp(suffix=".wav", dir=self.root)
+        os.close(handle)
+        sf.write(name, np.concatenate([lead, audio]), rate, subtype="FLOAT")
+        return Path(name)
+
+    def leak(self, *, volume: float = 0.5, latency_ms: int = 30) -> int:
+        """Let the speaker leak into the microphone (speakers instead of headphones); returns the module."""
+        index = int(self.pactl(
+            "load-module", "module-loopback", f"source={SPEAKER}.monitor", f"sink={MIC}",
+            f"latency_msec={latency_ms}", "source_dont_move=true", "sink_dont_move=true",
+        ))
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            for block in self.pactl("list", "sink-inputs").split("Sink Input #")[1:]:
+                if f"Owner Module: {index}\n" in block + "\n":
+                    self.pactl("set-sink-input-volume", block.split()[0], str(int(volume * 65536)))
+                    return index
+            time.sleep(0.05)
+        raise RuntimeError("the loopback's stream did not appear")
+
+    def unload(self, module: int) -> None:
+        self.pactl("unload-module", str(module))
 
     def start_capture(self, name: str = "speaker") -> Capture:
         """Start recording what is played on the virtual speaker."""
@@ -147,7 +276,27 @@ class PulseRig:
         time.sleep(0.2)  # let parec connect before anything plays
         return Capture(process, path)
 
+    def start_room_capture(self, *, wait: bool = True) -> RoomCapture:
+        """Start recording speaker and microphone together; `stop()` returns a `Room`."""
+        process = subprocess.Popen(
+            ["parec", f"--device={ROOM}.monitor", "--format=float32le", f"--rate={RATE}", "--channels=3",
+             f"--channel-map={ROOM_CHANNELS}", "--latency-msec=10", "--raw"],
+            env=self._base_env(), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, bufsize=0,
+        )
+        capture = RoomCapture(process)
+        capture.thread = threading.Thread(target=capture._read, daemon=True)
+        capture.thread.start()
+        if wait:
+            deadline = time.monotonic() + 5
+            while not capture.arrivals and time.monotonic() < deadline:
+                time.sleep(0.01)
+        return capture
+
     def stop(self) -> None:
+        if self.keeper and self.keeper.poll() is None:
+            self.keeper.terminate()
+            self.keeper.wait(timeout=5)
+        self.keeper = None
         if self.process and self.process.poll() is None:
             self.process.terminate()
             try:
@@ -176,3 +325,17 @@ def span_rms_db(audio: np.ndarray, rate: int, **kwargs) -> float:
     start, end = active_span(audio, rate, **kwargs)
     part = audio[int(start * rate): int(end * rate)].astype(np.float64)
     return 10 * float(np.log10(np.mean(part**2) + 1e-20))
+
+
+def locate(needle: np.ndarray, haystack: np.ndarray) -> int:
+    """Sample offset at which `needle` best matches inside `haystack` (FFT cross-correlation)."""
+    from scipy.signal import correlate
+
+    score = correlate(haystack.astype(np.float64), needle.astype(np.float64), mode="full", method="fft")
+    return int(np.argmax(score)) - (len(needle) - 1)
+
+
+def resample(audio: np.ndarray, rate: int, to_rate: int) -> np.ndarray:
+    import soxr
+
+    return audio if rate == to_rate else soxr.resample(audio, rate, to_rate).astype(np.float32)

@@ -21,6 +21,7 @@ from trainer.errors import TrainerError
 COMMANDS = {
     "analyze": "trainer.cli.analyze:analyze",
     "bench": "trainer.cli.bench:bench",
+    "bench-audio": "trainer.cli.bench_audio:bench_audio",
     "config": "trainer.cli.config:config",
     "devices": "trainer.cli.devices:devices",
     "doctor": "trainer.cli.doctor:doctor",
@@ -28,6 +29,7 @@ COMMANDS = {
     "export": "trainer.cli.export:export",
     "purge": "trainer.cli.purge:purge",
     "stats": "trainer.cli.stats:stats",
+    "take": "trainer.cli.take:take",
 }
 
 

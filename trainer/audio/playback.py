@@ -1,0 +1,183 @@
+"""Playing a clip to the speaker or headphones, with position, pause and stop."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import numpy as np
+
+from trainer.audio.clock import ClockMap
+from trainer.audio.devices import DeviceInfo, open_error, resolve
+from trainer.audio.portaudio import quiet_stderr, sounddevice
+from trainer.errors import AudioDeviceError
+from trainer.media import Audio
+
+COMMON_RATES = (48000, 44100, 32000, 24000, 22050, 16000)
+STALL_S = 1.5  # no callback for this long while playing: the speaker went away
+LATENCY_S = 0.1  # generous device buffers: a busy computer must not make the clip stutter
+
+
+def supported_rate(sd, device: DeviceInfo, wanted: int, *, kind: str, channels: int) -> int:
+    """`wanted` if the device takes it, else its own rate, else a common one."""
+    check = sd.check_output_settings if kind == "output" else sd.check_input_settings
+    candidates = [r for r in (wanted, int(device.default_samplerate), *COMMON_RATES) if r > 0]
+    failures: list[Exception] = []
+    for rate in dict.fromkeys(candidates):
+        try:
+            with quiet_stderr():
+                check(device=device.index, samplerate=rate, channels=channels, dtype="float32")
+            return rate
+        except Exception as err:
+            failures.append(err)
+    other = [err for err in failures if "Invalid sample rate" not in str(err)]
+    if other:  # not a question of rates: the device itself cannot be opened
+        raise open_error(other[0], device, kind=kind)
+    noun = "microphone" if kind == "input" else "speaker"
+    setting = "input_device" if kind == "input" else "output_device"
+    raise AudioDeviceError(
+        f"The {noun} '{device.name}' accepts none of the usual sample rates. Choose another one with "
+        f"`levelvoice config set {setting} NAME_OR_NUMBER` (see `levelvoice devices`)."
+    )
+
+
+def resample(samples: np.ndarray, rate: int, to_rate: int) -> np.ndarray:
+    """High-quality resampling (soxr); (n,) or (n, channels) float32."""
+    if rate == to_rate:
+        return samples
+    import soxr
+
+    return soxr.resample(samples, rate, to_rate).astype(np.float32)
+
+
+class Player:
+    """Plays `audio` once. Sample positions and stream times are kept in `clock` for the trial."""
+
+    def __init__(self, audio: Audio, *, device: str = "") -> None:
+        self.audio = audio
+        self.device_spec = device
+        self.rate = audio.rate
+        self.device: DeviceInfo | None = None
+        self.clock: ClockMap | None = None
+        self._data = np.zeros((0, 1), dtype=np.float32)
+        self._pos = 0
+        self._paused = False
+        self._stream = None
+        self._stopped = False
+        self._done = threading.Event()
+        self._reached_end = False
+        self._end_time: float | None = None  # stream time at which the last sample is heard
+        self._silence_after_end = 0
+        self._last_callback = 0.0
+
+    # -- control ---------------------------------------------------------------------------
+    def start(self) -> None:
+        sd = sounddevice()
+        self.device = device = resolve(self.device_spec, kind="output")
+        channels = 2 if device.max_output_channels >= 2 else 1
+        self.rate = supported_rate(sd, device, self.audio.rate, kind="output", channels=channels)
+        samples = resample(self.audio.samples, self.audio.rate, self.rate)
+        if samples.ndim == 1:
+            samples = samples[:, None]
+        if samples.shape[1] != channels:
+            mono = samples.mean(axis=1, keepdims=True)
+            samples = np.repeat(mono, channels, axis=1)
+        self._data = np.ascontiguousarray(samples, dtype=np.float32)
+        self.clock = ClockMap(self.rate)
+        try:
+            with quiet_stderr():
+                self._stream = sd.OutputStream(
+                    device=device.index, samplerate=self.rate, channels=channels, dtype="float32",
+                    latency=LATENCY_S, callback=self._callback, finished_callback=self._done.set,
+                )
+                self._last_callback = time.monotonic()
+                self._stream.start()
+        except sd.PortAudioError as err:
+            raise open_error(err, device, kind="output") from err
+
+    def _callback(self, outdata, frames, time_info, status) -> None:
+        self._last_callback = time.monotonic()
+        if self._paused:
+            outdata.fill(0)
+            return
+        start = self._pos
+        chunk = self._data[start: start + frames]
+        outdata[: len(chunk)] = chunk
+        outdata[len(chunk):] = 0
+        dac_time = time_info.outputBufferDacTime or time_info.currentTime
+        if len(chunk):
+            self.clock.add(start, dac_time)
+            self._pos = start + len(chunk)
+            if self._pos >= len(self._data):
+                self._reached_end = True
+                self._end_time = dac_time + len(chunk) / self.rate if dac_time else None
+            return
+        # Past the end: play silence until the last sample has really been heard, then stop
+        # (stopping at once would drop the device's buffer, the clip's last tenth of a second).
+        self._silence_after_end += frames
+        heard = (time_info.currentTime >= self._end_time if self._end_time and time_info.currentTime
+                 else self._silence_after_end >= (LATENCY_S + 0.1) * self.rate)
+        if heard:
+            raise sounddevice().CallbackStop
+
+    def pause(self) -> None:
+        self._paused = True
+
+    def resume(self) -> None:
+        self._paused = False
+
+    def stop(self) -> None:
+        """Stop now (what was not yet heard is dropped); also closes a finished player."""
+        self._stopped = True
+        stream, self._stream = self._stream, None
+        if stream is not None:
+            with quiet_stderr():
+                try:
+                    stream.abort()
+                finally:
+                    stream.close()
+        self._done.set()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Until the clip has been heard to the end (or stopped); False on timeout."""
+        return self._done.wait(timeout)
+
+    # -- state -----------------------------------------------------------------------------
+    @property
+    def duration_s(self) -> float:
+        return self.audio.duration_s
+
+    @property
+    def finished(self) -> bool:
+        """The whole clip has been played out."""
+        return self._reached_end and self._done.is_set()
+
+    @property
+    def failed(self) -> bool:
+        """The stream ended on its own before the clip was heard to the end (a device error)."""
+        return self._done.is_set() and not self._reached_end and not self._stopped
+
+    @property
+    def lost(self) -> bool:
+        """The output stopped taking audio while it should be playing (device gone)."""
+        if self._stream is None or self._done.is_set() or self._paused:
+            return False
+        return time.monotonic() - self._last_callback > STALL_S
+
+    def stream_time(self) -> float | None:
+        stream = self._stream
+        try:
+            return stream.time if stream is not None else None
+        except Exception:
+            return None
+
+    @property
+    def position_s(self) -> float:
+        """How much of the clip has been heard so far."""
+        if self.finished:
+            return self.duration_s
+        now = self.stream_time()
+        heard = self.clock.index_at(now) if (self.clock is not None and now) else None
+        if heard is None:
+            heard = self._pos
+        return float(min(max(heard, 0.0), self._pos) / self.rate)

@@ -1,0 +1,55 @@
+"""Noticing, on PulseAudio or PipeWire, that the microphone of a recording went away.
+
+Through ALSA's pulse plugin PortAudio never learns that a microphone was unplugged: the
+sound server quietly moves the stream to another source (or stops feeding it). This
+watcher asks the server, a few times a second, which source this process's recording
+stream is attached to; a stream that vanished or moved means the microphone is gone.
+Without a reachable sound server (plain ALSA, macOS, Windows) it stays inactive and the
+recorder relies on PortAudio's own errors and on callbacks stopping.
+"""
+
+from __future__ import annotations
+
+import os
+
+
+class SourceWatch:
+    def __init__(self) -> None:
+        self._pulse = None
+        self._streams: dict[int, int] = {}  # source-output index -> source index
+
+    def start(self) -> bool:
+        """Find this process's recording stream; False when there is no sound server to ask."""
+        try:
+            import pulsectl
+
+            self._pulse = pulsectl.Pulse("levelvoice-watch", connect=False)
+            self._pulse.connect(timeout=1.0, autospawn=False)
+            pid = str(os.getpid())
+            self._streams = {o.index: o.source for o in self._pulse.source_output_list()
+                             if o.proplist.get("application.process.id") == pid}
+        except Exception:
+            self.close()
+            return False
+        if not self._streams:
+            self.close()
+            return False
+        return True
+
+    def lost(self) -> bool:
+        """True when this process's recording stream no longer listens to its microphone."""
+        if self._pulse is None:
+            return False
+        try:
+            now = {o.index: o.source for o in self._pulse.source_output_list()}
+        except Exception:
+            return False
+        return any(now.get(index) != source for index, source in self._streams.items())
+
+    def close(self) -> None:
+        if self._pulse is not None:
+            try:
+                self._pulse.close()
+            except Exception:
+                pass
+        self._pulse = None
