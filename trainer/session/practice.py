@@ -160,13 +160,18 @@ class Practice:
     def analysis_ready(self) -> bool:
         return self._ready.is_set()
 
-    def incremental_transcriber(self):
-        """A fresh phrase-by-phrase transcriber for one take, or None when transcription is off."""
+    def transcriber(self):
+        """The shared transcriber (model loaded once), or None when transcription is off."""
         if not self._transcribe or (self._ready.is_set() and self.transcription_problem):
             return None
         from trainer.analysis import Transcriber
 
-        return Transcriber(self.settings.transcription_model).incremental()
+        return Transcriber(self.settings.transcription_model)
+
+    def incremental_transcriber(self):
+        """A fresh phrase-by-phrase transcriber for one take, or None when transcription is off."""
+        transcriber = self.transcriber()
+        return None if transcriber is None else transcriber.incremental()
 
     def recover_interrupted(self) -> int:
         """Close, measure and store takes a crash or power cut interrupted; returns how many."""
@@ -307,7 +312,7 @@ class Practice:
             continue_drill=drill, continue_reason=reason,
             challenge_label=self.challenge_label(drill.challenge) if drill else "",
             suggestion=suggestion, has_baseline=baseline is not None,
-            baseline_warning=None,
+            baseline_warning=None if baseline is None else device_warning(baseline, self.input_device_name),
             question=question_for(stats.today), recovered_takes=self.recovered_takes,
         )
 
@@ -466,7 +471,58 @@ class Practice:
             player.stop()
         self.touch()
 
+    # ---- calibration ----
+
+    def calibration_prompts(self) -> list[str]:
+        from trainer.session.calibration import prompts_for
+
+        return prompts_for(self.local_today())
+
+    def level_check(self, *, post: Post, stop: threading.Event):
+        from trainer.session.calibration import level_check
+
+        return level_check(self, post=post, stop=stop)
+
+    def record_calibration_answer(self, index: int, *, post: Post, stop: threading.Event):
+        from trainer.session.calibration import record_answer
+
+        return record_answer(self, index, post=post, stop=stop)
+
+    def save_calibration(self, answers) -> str:
+        """Store the baseline from the answers; returns it described in one sentence."""
+        from trainer.session.calibration import describe_baseline, save_baseline
+
+        return describe_baseline(save_baseline(self, answers))
+
     # ---- devices and settings ----
+
+    @property
+    def input_device_name(self) -> str:
+        """The microphone as the settings name it ("default" for the system's), stored with takes."""
+        return self.settings.input_device or "default"
+
+    def test_microphone(self, device: str, *, post: Post, stop: threading.Event, seconds: float = 3.0) -> str:
+        """Record a few seconds from `device`, showing the live level; says what was heard."""
+        from trainer.session.calibration import level_check
+
+        return level_check(self, post=post, stop=stop, seconds=seconds, device=device).message
+
+    def test_speaker(self, device: str) -> str:
+        """Play the cue sound (twice) on `device`."""
+        import numpy as np
+
+        from trainer.audio.cue import cue_tone
+        from trainer.audio.playback import Player
+        from trainer.media import Audio
+
+        rate = 48000
+        tone = cue_tone(rate)
+        player = Player(Audio(np.concatenate([tone, np.zeros(rate // 4, dtype=np.float32), tone]), rate),
+                        device=device)
+        player.start()
+        player.wait(timeout=5)
+        player.stop()
+        return "Played the cue sound twice. If you heard nothing, check the volume or choose another speaker."
 
     def devices(self) -> list:
         from trainer.audio.devices import list_devices

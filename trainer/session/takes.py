@@ -34,6 +34,22 @@ def take_path_for(drill_id: str, moment: dt.datetime) -> Path:
     return path
 
 
+def answer_part(samples, rate: int, trial):
+    """The part of the recording that is the therapist's answer.
+
+    The recording runs from the clip's start. With headphones the clip part is near
+    silence, but with speakers it holds the clip itself, so the answer starts where the
+    clip ended, or earlier where the therapist began talking over the client (unless the
+    clip leaked into the microphone, when that stretch mixes both voices).
+    """
+    start_s = trial.clip_end_s or 0.0
+    onset = trial.speech_onset_s
+    if onset is not None and onset < start_s and not trial.leak_detected:
+        start_s = max(onset - 0.1, 0.0)
+    start = int(start_s * rate)
+    return samples[start:] if start < len(samples) - rate // 2 else samples
+
+
 def drill_id_of(take_path: Path) -> str:
     """The drill id in a take's file name (inverse of `take_path_for`)."""
     stem = take_path.name.split(".")[0]
@@ -59,14 +75,14 @@ class TakeRunner:
     def __init__(self, practice) -> None:
         self.practice = practice
 
-    def run(self, drill, *, post: Post, stop: threading.Event) -> TakeOutcome | None:
+    def run(self, drill, *, post: Post, stop: threading.Event, take_path: Path | None = None) -> TakeOutcome | None:
         from trainer.audio.events import PhraseFinished
         from trainer.audio.trial import run_trial
 
         practice = self.practice
         settings = practice.settings
         clip = practice.clip_audio(drill)
-        path = take_path_for(drill.id, practice.now().astimezone(practice.tz))
+        path = take_path or take_path_for(drill.id, practice.now().astimezone(practice.tz))
         phrases = _Phrases(practice.incremental_transcriber())
 
         def on_event(event) -> None:
@@ -95,7 +111,8 @@ class TakeRunner:
         if not practice.analysis_ready:
             post(AnalysisWaiting("the analysis engine is still starting up"))
         audio = read_audio(trial.take_path, mono=True)
-        features = acoustic_features(audio.samples, audio.rate)
+        answer = answer_part(audio.samples, audio.rate, trial)
+        features = acoustic_features(answer, audio.rate)
         outcome = practice.judge_and_store(drill, trial, features)
         post(ResultReady(outcome))
         if features.speech_s > 0:
