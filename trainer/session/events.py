@@ -62,6 +62,7 @@ class TakeFailed:
 
     message: str
     take_path: Path | None = None
+    trial: Any | None = None  # trainer.audio.trial.TrialResult, when the recording was made
 
 
 @dataclass(frozen=True)

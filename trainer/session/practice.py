@@ -19,7 +19,7 @@ from typing import Any
 from trainer import config, paths
 from trainer.session.events import TakeOutcome, WarmUpDone
 from trainer.session.questions import question_for
-from trainer.session.takes import TakeRunner, drill_id_of
+from trainer.session.takes import ClipDrill, TakeRunner, drill_id_of
 
 Post = Callable[[Any], None]
 
@@ -150,7 +150,7 @@ class Practice:
             else:
                 warm_up(self.settings.transcription_model, transcribe=True)
         self._ready.set()
-        self.recovered_takes = self.recover_interrupted()
+        self.recovered_takes = len(self.recover_interrupted())
         done = WarmUpDone(time.perf_counter() - started, self.transcription_problem, self.recovered_takes)
         if post:
             post(done)
@@ -173,20 +173,25 @@ class Practice:
         transcriber = self.transcriber()
         return None if transcriber is None else transcriber.incremental()
 
-    def recover_interrupted(self) -> int:
-        """Close, measure and store takes a crash or power cut interrupted; returns how many."""
+    def recover_interrupted(self) -> list:
+        """Close, measure and store takes a crash or power cut interrupted; returns their Recordings."""
         from trainer.audio.recovery import find_interrupted, recover
+        from trainer.errors import DrillError, TrainerError
 
-        count = 0
+        recovered = []
         for partial in find_interrupted(paths.takes_dir()):
-            recording = recover(partial)
             try:
-                drill = self.drill(drill_id_of(recording.path))
-            except Exception:  # its drill was removed: the audio stays on disk, not in the history
+                recording = recover(partial)
+            except TrainerError:  # nothing readable in it; recovery set it aside
                 continue
+            drill_id = drill_id_of(recording.path)
+            try:
+                drill = self.drill(drill_id)
+            except DrillError:  # a clip take, or its drill was removed: kept all the same
+                drill = ClipDrill(drill_id)
             self.store_recovered(drill, recording)
-            count += 1
-        return count
+            recovered.append(recording)
+        return recovered
 
     def store_recovered(self, drill, recording) -> TakeOutcome:
         """Measure a recovered recording and store it as an interrupted take."""
@@ -330,6 +335,9 @@ class Practice:
     def minutes_today(self) -> float:
         return self.store.stats(self.now(), self.tz, self.settings.daily_goal_minutes).today_minutes
 
+    def take_count(self, drill_id: str) -> int:
+        return self.store.count_takes(drill_id)
+
     def recent_takes(self, drill_id: str, limit: int = 10) -> list[RecentTake]:
         """A drill's most recent takes, newest first."""
         takes = self.store.takes_for_drill(drill_id, limit=limit)
@@ -390,7 +398,8 @@ class Practice:
     def take_in_progress(self) -> bool:
         return self._take_active
 
-    def run_take(self, drill, *, post: Post, stop: threading.Event | None = None) -> TakeOutcome | None:
+    def run_take(self, drill, *, post: Post, stop: threading.Event | None = None,
+                 take_path: Path | None = None) -> TakeOutcome | None:
         """Play the drill's clip, record and measure the answer. Blocks; see `TakeRunner`."""
         stop = stop or threading.Event()
         if not self._take_lock.acquire(blocking=False):
@@ -401,7 +410,7 @@ class Practice:
         self._stop_events.add(stop)
         try:
             self.touch()
-            return TakeRunner(self).run(drill, post=post, stop=stop)
+            return TakeRunner(self).run(drill, post=post, stop=stop, take_path=take_path)
         finally:
             self._stop_events.discard(stop)
             self._take_active = False

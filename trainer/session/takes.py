@@ -56,6 +56,29 @@ def drill_id_of(take_path: Path) -> str:
     return stem.split("-", 1)[1] if "-" in stem else stem
 
 
+@dataclass(frozen=True)
+class ClipDrill:
+    """A clip practised without a drill entry (`levelvoice take --clip`, or a take whose drill was removed)."""
+
+    id: str
+    clip_path: Path | None = None
+    title: str = ""
+    challenge: str = "other"
+    difficulty: str | None = None
+
+    @property
+    def offsets(self):
+        from trainer.drills import TargetOffsets
+
+        return TargetOffsets()
+
+    @classmethod
+    def from_file(cls, path: Path | str) -> ClipDrill:
+        path = Path(path)
+        slug = "".join(c if c.isalnum() else "-" for c in path.stem.lower()).strip("-") or "clip"
+        return cls(id=f"clip-{slug}", clip_path=path, title=path.name)
+
+
 @dataclass
 class _Phrases:
     """Phrases handed to the incremental transcriber during the take, and where they end."""
@@ -98,7 +121,7 @@ class TakeRunner:
         )
         practice.touch()
         if trial.no_response:
-            post(TakeFailed(trial.message or "No response heard: check the microphone.", trial.take_path))
+            post(TakeFailed(trial.message or "No response heard: check the microphone.", trial.take_path, trial))
             return None
         return self.measure(drill, trial, phrases, post=post)
 

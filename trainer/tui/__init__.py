@@ -43,4 +43,7 @@ def launch() -> None:
     )
     from trainer.tui.app import make_app
 
-    make_app().run()
+    app = make_app()
+    app.run()
+    if app.return_code:
+        raise SystemExit(app.return_code)

@@ -21,6 +21,7 @@ from trainer.tui.messages import SessionEvent
 from trainer.tui.screens.dialogs import ConfirmDialog
 from trainer.tui.widgets.level_meter import LevelMeter
 from trainer.tui.widgets.result_view import ResultView
+from trainer.tui.widgets.trend import score_trend
 
 BUSY_STATES = ("client", "answer", "analysing")
 
@@ -29,24 +30,26 @@ class DrillScreen(LevelVoiceScreen):
     """One drill, repeated as often as wanted."""
 
     DEFAULT_CSS = """
-    DrillScreen #drill-info { padding: 0 1; height: auto; }
+    DrillScreen #drill-info, DrillScreen #drill-situation { padding: 0 1; height: auto; }
     DrillScreen #client-words { padding: 0 2; color: $text; text-style: italic; height: auto; }
     DrillScreen #live { height: auto; padding: 0 1; border-top: solid $primary 30%; }
-    DrillScreen #status { height: 1; }
+    DrillScreen #status { height: auto; }
     DrillScreen #clip-progress { height: 1; }
     DrillScreen #clip-progress Bar { width: 1fr; }
     DrillScreen ResultView { padding: 0 1; border-top: solid $primary 30%; }
     DrillScreen #recent-row { height: auto; padding: 0 1; }
+    DrillScreen.compact #drill-situation { display: none; }
     """
 
     BINDINGS = [
-        Binding("space", "take", "Take / stop"),
-        Binding("r", "take", "Repeat", show=False),
-        Binding("y", "hear_yourself", "Hear yourself"),
-        Binding("c", "hear_client", "Hear client"),
-        Binding("n", "next_drill", "Next drill"),
-        Binding("escape", "leave", "Back"),
-    ] + [Binding(str(n), f"rate({n})", "Rate 0-9", show=n == 0) for n in range(10)]
+        Binding("space", "take", "Take/stop", tooltip="Hear the client and answer; again to end the take early"),
+        Binding("r", "take", "Repeat", show=False, tooltip="Take the same clip again"),
+        Binding("y", "hear_yourself", "Hear me", tooltip="Play back your last take"),
+        Binding("c", "hear_client", "Client", tooltip="Hear the client clip again (nothing is recorded)"),
+        Binding("n", "next_drill", "Next", tooltip="Next drill (same challenge one level up, or the next one)"),
+        Binding("escape", "leave", "Back", tooltip="Back to Today (a take in progress is kept)"),
+    ] + [Binding(str(n), f"rate({n})", "Rate", key_display="0-9", show=n == 0,
+                 tooltip="Rate how activated you felt: 0 calm … 9 very") for n in range(10)]
 
     state: reactive[str] = reactive("ready")
 
@@ -61,19 +64,21 @@ class DrillScreen(LevelVoiceScreen):
         yield Header()
         with VerticalScroll():
             yield Static(id="drill-info")
+            yield Static(id="drill-situation")
             yield Static(id="client-words")
             with Vertical(id="live"):
                 yield Static(id="status")
                 yield ProgressBar(total=1, show_eta=False, id="clip-progress")
                 yield LevelMeter(id="meter")
-            yield ResultView(id="result")
             yield Static(id="recent-row")
+            yield ResultView(id="result")
         yield Footer()
 
     # ---- set-up ----
 
     def on_mount(self) -> None:
         self.show_drill(self.practice.drill(self._drill_id))
+        self.watch_state(self.state)
         self.practice.begin_practice()
 
     def on_unmount(self) -> None:
@@ -85,10 +90,11 @@ class DrillScreen(LevelVoiceScreen):
         self._outcome = None
         info = Text()
         info.append(drill.title, style="bold")
-        info.append(f"   {self.practice.challenge_label(drill.challenge)} · {drill.difficulty}\n", style="dim")
-        info.append(drill.situation + "\n")
-        info.append(f"Focus: {drill.skill_focus}", style="cyan")
+        info.append(f"   {self.practice.challenge_label(drill.challenge)} · {drill.difficulty}", style="dim")
         self.query_one("#drill-info", Static).update(info)
+        situation = Text(drill.situation + "\n")
+        situation.append(f"Focus: {drill.skill_focus}", style="cyan")
+        self.query_one("#drill-situation", Static).update(situation)
         self.query_one("#client-words", Static).update(f"“{drill.transcript}”")
         self.query_one(ResultView).clear()
         self.query_one(LevelMeter).reset()
@@ -96,12 +102,13 @@ class DrillScreen(LevelVoiceScreen):
         self.refresh_recent()
 
     def refresh_recent(self) -> None:
-        recent = self.practice.recent_takes(self.drill.id, limit=20)
-        text = Text()
+        recent = self.practice.recent_takes(self.drill.id, limit=12)
         scores = [t.score for t in reversed(recent) if t.score is not None]
-        text.append(f"This drill: {len(recent)} recent take{'s' if len(recent) != 1 else ''}", style="dim")
+        text = Text(f"This drill: {self.practice.take_count(self.drill.id)} takes", style="dim")
         if scores:
-            text.append(f"   scores {' '.join(str(s) for s in scores[-8:])}", style="dim")
+            text.append("   recent scores ", style="dim")
+            text.append_text(score_trend(scores))
+            text.append(f"  {scores[0]} → {scores[-1]}" if len(scores) > 1 else f"  {scores[0]}", style="dim")
         self.query_one("#recent-row", Static).update(text)
 
     # ---- state display ----
@@ -111,12 +118,13 @@ class DrillScreen(LevelVoiceScreen):
         "client": "The client is speaking…",
         "answer": "Your turn: answer in a level, engaged voice. Space ends the take.",
         "analysing": "Measuring your take…",
-        "result": "Space: take it again · y: hear yourself · c: hear the client · n: next drill · 0-9: rate",
+        "result": "Rate how you felt (0-9), then Space to answer the same client again.",
     }
 
     def watch_state(self, state: str) -> None:
         if not self.is_mounted:
             return
+        self.set_class(state in ("analysing", "result"), "compact")
         self.query_one("#status", Static).update(Text(self.STATUS[state], style="bold" if state == "answer" else ""))
         self.query_one("#clip-progress").display = state == "client"
         self.query_one(LevelMeter).display = state in ("client", "answer")
@@ -154,7 +162,7 @@ class DrillScreen(LevelVoiceScreen):
             self.query_one("#status", Static).update(f"Measuring your take… ({event.reason})")
         elif kind in ("ResultReady", "TranscriptReady"):
             self._outcome = event.outcome
-            self.query_one(ResultView).show(event.outcome, self.practice)
+            self.query_one(ResultView).show(event.outcome)
             self.state = "result"
             self.refresh_recent()
             self.app.refresh_clock()

@@ -42,11 +42,11 @@ def bindings_table() -> Table:
         for binding in owner.BINDINGS:
             if not isinstance(binding, Binding):
                 binding = Binding(*binding)
-            if binding.description in seen:
+            key = _key(binding)
+            if key in seen:
                 continue
-            seen.add(binding.description)
-            key = "0-9" if binding.description.startswith("Rate") else _key(binding)
-            table.add_row(title if first else "", key, binding.description)
+            seen.add(key)
+            table.add_row(title if first else "", key, binding.tooltip or binding.description)
             first = False
     table.add_row("", "ctrl+p", "Command palette")
     table.add_row("", "ctrl+q", "Quit")

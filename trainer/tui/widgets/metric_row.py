@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-STATUS_WORDS = {"in": "in band", "high": "too high", "low": "too low", "missing": "not measured"}
-STATUS_STYLES = {"in": "green", "high": "yellow", "low": "yellow", "missing": "dim"}
+IN_BAND = "in band"
 BAR_WIDTH = 17
 
 
@@ -18,33 +17,31 @@ def band_bar(value: float | None, low: float | None, high: float | None, width: 
         return Text("·" * width, style="dim")
     span = high - low
     left, right = low - span, high + span
-    cells = ["·"] * width
     first, last = width // 3, width - width // 3 - 1
-    for i in range(first, last + 1):
-        cells[i] = "━"
-    text = Text()
     if value < left:
         position, marker = 0, "◀"
     elif value > right:
         position, marker = width - 1, "▶"
     else:
         position, marker = min(int((value - left) / (right - left) * width), width - 1), "●"
-    for i, cell in enumerate(cells):
+    text = Text()
+    for i in range(width):
         if i == position:
-            inside = low <= value <= high
-            text.append(marker, style="bold green" if inside else "bold yellow")
+            text.append(marker, style="bold green" if low <= value <= high else "bold yellow")
+        elif first <= i <= last:
+            text.append("━", style="cyan")
         else:
-            text.append(cell, style="cyan" if first <= i <= last else "dim")
+            text.append("·", style="dim")
     return text
 
 
-def metric_line(label: str, value_text: str, delta_text: str, status: str, bar: Text,
-                *, label_width: int = 14) -> Text:
-    """The whole row as text: label, value, change from baseline, status, bar."""
+def metric_line(label: str, value_text: str, delta_text: str, status_text: str, in_band: bool | None,
+                bar: Text, *, label_width: int = 14) -> Text:
+    """The whole row: label, value, change from target, what it means, bar."""
     line = Text(f"{label:<{label_width}}", style="bold")
-    line.append(f"{value_text:>12}  ")
-    line.append(f"{delta_text:>9}  ", style="italic")
-    word = STATUS_WORDS.get(status, status)
-    line.append(f"{word:<13}", style=STATUS_STYLES.get(status, ""))
+    line.append(f"{value_text:>10}  ")
+    line.append(f"{delta_text:>8}  ", style="italic")
+    style = "dim" if in_band is None else "green" if in_band else "yellow"
+    line.append(f"{status_text:<16}"[:16], style=style)
     line.append_text(bar)
     return line
