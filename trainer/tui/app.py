@@ -117,12 +117,17 @@ class LevelVoiceApp(App):
     def get_system_commands(self, screen: Screen):
         yield from super().get_system_commands(screen)
         yield SystemCommand("Help", "Every key binding", self.action_help)
-        yield SystemCommand("Library", "All drills by challenge and difficulty", lambda: self.open("library"))
-        yield SystemCommand("Progress", "Calendar and trends", lambda: self.open("progress"))
-        yield SystemCommand("Settings", "Devices, daily goal, model, cue sound", lambda: self.open("settings"))
-        yield SystemCommand("Calibrate", "Record your calm-voice baseline", lambda: self.open("calibrate"))
+        yield SystemCommand("Library", "All drills by challenge and difficulty", lambda: self.open_screen("library"))
+        yield SystemCommand("Progress", "Calendar and trends", lambda: self.open_screen("progress"))
+        yield SystemCommand("Settings", "Devices, daily goal, model, cue sound",
+                            lambda: self.open_screen("settings"))
+        yield SystemCommand("Calibrate", "Record your calm-voice baseline", lambda: self.open_screen("calibrate"))
 
-    def open(self, name: str, **kwargs) -> None:
+    def action_open(self, name: str) -> None:
+        """Key bindings: open a main screen by name."""
+        self.open_screen(name)
+
+    def open_screen(self, name: str, **kwargs) -> None:
         """Push one of the main screens by name."""
         from trainer.tui import screens
 

@@ -18,8 +18,7 @@ class ImportClipDialog(ModalScreen[str | None]):
     DEFAULT_CSS = """
     ImportClipDialog { align: center middle; }
     ImportClipDialog > Vertical { width: 76; height: auto; border: thick $primary; background: $surface; padding: 1 2; }
-    ImportClipDialog Grid { grid-size: 2; grid-columns: 14 1fr; grid-rows: 3; height: auto; }
-    ImportClipDialog Label { padding-top: 1; }
+    ImportClipDialog Grid { grid-size: 2; grid-columns: 12 1fr; grid-rows: 1; grid-gutter: 1 0; height: auto; margin: 1 0; }
     ImportClipDialog Horizontal { height: auto; align-horizontal: right; }
     ImportClipDialog #import-status { height: auto; color: $text-muted; }
     """
@@ -34,17 +33,18 @@ class ImportClipDialog(ModalScreen[str | None]):
             yield Static("Import a clip (audio or video). It stays in your private data folder.")
             with Grid():
                 yield Label("File")
-                yield Input(placeholder="/path/to/session.mp4", id="path")
+                yield Input(placeholder="/path/to/session.mp4", id="path", compact=True)
                 yield Label("Start")
-                yield Input(placeholder="e.g. 12:03.5 (empty: beginning)", id="start")
+                yield Input(placeholder="e.g. 12:03.5 (empty: beginning)", id="start", compact=True)
                 yield Label("End")
-                yield Input(placeholder="e.g. 12:21 (empty: end)", id="end")
+                yield Input(placeholder="e.g. 12:21 (empty: end)", id="end", compact=True)
                 yield Label("Title")
-                yield Input(placeholder="optional", id="title")
+                yield Input(placeholder="optional", id="title", compact=True)
                 yield Label("Challenge")
-                yield Select(self.practice.challenge_options(), id="challenge", allow_blank=False)
+                yield Select(self.practice.challenge_options(), id="challenge", allow_blank=False, compact=True)
                 yield Label("Difficulty")
-                yield Select([(d, d) for d in self.practice.difficulties()], id="difficulty", allow_blank=False)
+                yield Select([(d, d) for d in self.practice.difficulties()], id="difficulty", allow_blank=False,
+                             compact=True)
             yield Static("", id="import-status")
             with Horizontal():
                 yield Button("Import", id="import", variant="primary")

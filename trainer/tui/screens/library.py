@@ -26,12 +26,12 @@ class LibraryScreen(LevelVoiceScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield DataTable(cursor_type="row", zebra_stripes=True)
-        yield Static("Enter practises the drill. Import a difficult moment from your own sessions with i.", id="hint")
+        yield Static("Enter: practise this drill · i: import a hard moment from your own sessions", id="hint")
         yield Footer()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("Challenge", "Level", "Title", "Takes", "Last", "Source")
+        table.add_columns("Challenge", "Level", "Title", "Takes", "Last", "Own")
         self.refill()
 
     def on_screen_resume(self) -> None:
@@ -43,8 +43,9 @@ class LibraryScreen(LevelVoiceScreen):
         table.clear()
         for card in self.practice.library_cards():
             table.add_row(
-                card.challenge_label, card.drill.difficulty, card.drill.title, str(card.takes),
-                "–" if card.last_score is None else str(card.last_score), card.drill.source,
+                card.drill.challenge.capitalize(), card.drill.difficulty, card.drill.title, str(card.takes),
+                "–" if card.last_score is None else str(card.last_score),
+                "✓" if card.drill.source == "imported" else "",
                 key=card.drill.id,
             )
         if table.row_count:
@@ -57,12 +58,12 @@ class LibraryScreen(LevelVoiceScreen):
         return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        self.app.open("drill", drill_id=event.row_key.value)
+        self.app.open_screen("drill", drill_id=event.row_key.value)
 
     def action_open_drill(self) -> None:
         drill_id = self._selected_id()
         if drill_id:
-            self.app.open("drill", drill_id=drill_id)
+            self.app.open_screen("drill", drill_id=drill_id)
 
     def action_import_clip(self) -> None:
         from trainer.tui.screens.import_clip import ImportClipDialog
@@ -71,7 +72,8 @@ class LibraryScreen(LevelVoiceScreen):
             if drill_id:
                 self.refill()
                 self.notify(f"Imported as drill '{drill_id}'. Its text came from the transcription; "
-                            f"edit it with `levelvoice drills show {drill_id}`.", title="Clip imported")
+                            f"`levelvoice drills show {drill_id}` shows the file to correct it in.",
+                            title="Clip imported")
 
         self.app.push_screen(ImportClipDialog(self.practice), imported)
 

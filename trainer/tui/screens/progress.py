@@ -16,7 +16,7 @@ from trainer.tui.widgets.calendar import month_calendar
 class ProgressScreen(LevelVoiceScreen):
     DEFAULT_CSS = """
     ProgressScreen #top { height: 12; }
-    ProgressScreen #calendar { width: 32; padding: 0 1; }
+    ProgressScreen #calendar { width: 31; padding: 0 1; }
     ProgressScreen #summary { width: 1fr; padding: 0 1; }
     ProgressScreen #chart-title { height: 1; padding: 0 1; text-style: bold; }
     ProgressScreen PlotextPlot { height: 1fr; min-height: 6; }
@@ -57,8 +57,8 @@ class ProgressScreen(LevelVoiceScreen):
         lines = [
             f"Current streak  {view.current_streak} day{'s' if view.current_streak != 1 else ''}",
             f"Best streak     {view.best_streak}",
-            f"Freezes held    {view.freezes} (one per 7 days in a row, up to 2)",
-            f"Practice days   {view.days_this_month} this month",
+            f"Freezes held    {view.freezes} of 2",
+            f"Goal days       {view.days_this_month} this month",
             f"Takes           {view.takes_total} in all",
         ]
         self.query_one("#summary", Static).update("\n".join(lines))
@@ -79,13 +79,16 @@ class ProgressScreen(LevelVoiceScreen):
         metric_key, metric_label = metrics[self._metric_index % len(metrics)]
         points = self.practice.trend(drill.id, metric_key)
         self.query_one("#chart-title", Static).update(
-            f"{drill.title}: {metric_label} over {len(points)} take{'s' if len(points) != 1 else ''}"
-            "   (d: next drill, m: next metric)"
+            f"{drill.title}: {metric_label}, {len(points)} take{'s' if len(points) != 1 else ''}"
         )
         values = [value for _, value in points if value is not None]
         if values:
-            plt.plot(list(range(1, len(values) + 1)), values, marker="braille")
+            takes = list(range(1, len(values) + 1))
+            plt.plot(takes, values, marker="braille")
+            plt.xticks(takes if len(takes) <= 10 else takes[:: max(len(takes) // 10, 1)])
             plt.xlabel("take")
+            if metric_key == "score":
+                plt.ylim(0, 100)
         plot.refresh()
 
     def action_month(self, step: int) -> None:

@@ -8,7 +8,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, VerticalScroll
-from textual.widgets import Button, Footer, Header, Input, Label, Select, Static, Switch
+from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Select, Static
 
 from trainer.tui.base import LevelVoiceScreen, describe_error
 from trainer.tui.messages import SessionEvent
@@ -19,11 +19,11 @@ DEFAULT = ""
 
 class SettingsScreen(LevelVoiceScreen):
     DEFAULT_CSS = """
-    SettingsScreen VerticalScroll { padding: 0 1; }
-    SettingsScreen Grid { grid-size: 3; grid-columns: 14 1fr 12; grid-rows: 3; height: auto; }
-    SettingsScreen Label { padding-top: 1; }
+    SettingsScreen VerticalScroll { padding: 1 2; }
+    SettingsScreen Grid { grid-size: 3; grid-columns: 13 1fr 18; grid-rows: 1; grid-gutter: 1 1; height: auto; }
     SettingsScreen #settings-status { height: auto; margin-top: 1; }
     SettingsScreen #buttons { height: auto; margin-top: 1; }
+    SettingsScreen LevelMeter { margin-top: 1; }
     """
     BINDINGS = [
         Binding("ctrl+s", "save", "Save"),
@@ -36,27 +36,29 @@ class SettingsScreen(LevelVoiceScreen):
         with VerticalScroll():
             with Grid():
                 yield Label("Microphone")
-                yield Select([("System default", DEFAULT)], value=DEFAULT, allow_blank=False, id="input_device")
-                yield Button("Test", id="test-input")
+                yield Select([("System default", DEFAULT)], value=DEFAULT, allow_blank=False, id="input_device",
+                             compact=True)
+                yield Button("Test mic", id="test-input", compact=True)
                 yield Label("Speaker")
-                yield Select([("System default", DEFAULT)], value=DEFAULT, allow_blank=False, id="output_device")
-                yield Button("Test", id="test-output")
+                yield Select([("System default", DEFAULT)], value=DEFAULT, allow_blank=False, id="output_device",
+                             compact=True)
+                yield Button("Test speaker", id="test-output", compact=True)
                 yield Label("Daily goal")
-                yield Input(str(settings.daily_goal_minutes), id="daily_goal_minutes", type="integer")
+                yield Input(str(settings.daily_goal_minutes), id="daily_goal_minutes", type="integer", compact=True)
                 yield Static("minutes", classes="muted")
                 yield Label("Model")
-                yield Input(settings.transcription_model, id="transcription_model")
+                yield Input(settings.transcription_model, id="transcription_model", compact=True)
                 yield Static("tiny.en = bundled", classes="muted")
-                yield Label("Cue sound")
-                yield Switch(settings.cue_sound, id="cue_sound")
+                yield Label("Sound")
+                yield Checkbox("Soft cue when it is your turn", settings.cue_sound, id="cue_sound", compact=True)
                 yield Static("")
-                yield Label("Light theme")
-                yield Switch(settings.theme == "light", id="theme")
+                yield Label("Theme")
+                yield Checkbox("Light", settings.theme == "light", id="theme", compact=True)
                 yield Static("")
             yield LevelMeter(id="meter")
             yield Static("", id="settings-status")
             with Horizontal(id="buttons"):
-                yield Button("Save (ctrl+s)", id="save", variant="primary")
+                yield Button("Save (ctrl+s)", id="save", variant="primary", compact=True)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -115,8 +117,8 @@ class SettingsScreen(LevelVoiceScreen):
             "output_device": self.query_one("#output_device", Select).value,
             "daily_goal_minutes": int(goal) if goal.lstrip("-").isdigit() else goal,
             "transcription_model": self.query_one("#transcription_model", Input).value.strip(),
-            "cue_sound": self.query_one("#cue_sound", Switch).value,
-            "theme": "light" if self.query_one("#theme", Switch).value else "dark",
+            "cue_sound": self.query_one("#cue_sound", Checkbox).value,
+            "theme": "light" if self.query_one("#theme", Checkbox).value else "dark",
         }
         try:
             self.practice.save_settings(**changes)

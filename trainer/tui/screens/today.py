@@ -117,4 +117,4 @@ class TodayScreen(LevelVoiceScreen):
     def action_practise(self) -> None:
         drill = self._today.continue_drill
         if drill is not None:
-            self.app.open("drill", drill_id=drill.id)
+            self.app.open_screen("drill", drill_id=drill.id)

@@ -25,5 +25,5 @@ def month_calendar(year: int, month: int, days: dict[dt.date, str], today: dt.da
             text.append(mark, style=style)
             text.append(" ")
         text.append("\n")
-    text.append("● goal met  ◐ partly  ❄ freeze used", style="dim")
+    text.append("● goal  ◐ some  ❄ freeze", style="dim")
     return text
