@@ -66,7 +66,11 @@ def test_take_of_a_drill_records_the_answer_and_prints_the_trial_as_json(pulse_r
     assert stat.S_IMODE(take.stat().st_mode) == 0o600
     assert stat.S_IMODE((lv_home / "data" / "takes").stat().st_mode) == 0o700
     assert sf.info(take).duration == pytest.approx(result["take_duration_s"], abs=0.01)
-    assert result["analysis"] is None  # TODO(lead): the analysis once the analysis branch is merged
+    analysis = result["analysis"]
+    assert analysis["speech_s"] > 3 and analysis["loudness_dbfs"] < 0 and analysis["transcript"]
+    assert result["verdict"] is None  # no baseline yet: not judged, and the warning says what to do
+    assert any("levelvoice calibrate" in w for w in result["warnings"])
+    assert isinstance(result["take_id"], int)
     assert "Traceback" not in stderr and "ALSA" not in stderr
 
 

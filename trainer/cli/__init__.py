@@ -22,6 +22,7 @@ COMMANDS = {
     "analyze": "trainer.cli.analyze:analyze",
     "bench": "trainer.cli.bench:bench",
     "bench-audio": "trainer.cli.bench_audio:bench_audio",
+    "calibrate": "trainer.cli.calibrate:calibrate",
     "config": "trainer.cli.config:config",
     "devices": "trainer.cli.devices:devices",
     "doctor": "trainer.cli.doctor:doctor",

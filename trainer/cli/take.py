@@ -1,45 +1,29 @@
-"""`levelvoice take`: one headless trial from the command line (scripts, SSH, tests)."""
+"""`levelvoice take`: one headless trial from the command line (scripts, SSH, tests).
+
+It goes through the same session layer as the app: the take is measured, judged
+against the baseline, and stored in the history.
+"""
 
 from __future__ import annotations
 
 import json
 import sys
 import threading
-from datetime import datetime
 from pathlib import Path
 
 import click
 
-from trainer.errors import TrainerError
+TRIAL_KEYS = ("take_path", "latency_s", "overlap_s", "interrupted", "overflows", "stopped_by", "speech_onset_s",
+              "speech_end_s", "clip_duration_s", "leak_detected")
 
 
-def _default_take_path() -> Path:
-    from trainer import paths
-
-    now = datetime.now()
-    paths.ensure_private_dir(paths.takes_dir())
-    folder = paths.ensure_private_dir(paths.takes_dir() / now.strftime("%Y-%m-%d"))
-    return folder / f"take-{now.strftime('%H%M%S')}-{now.microsecond // 1000:03d}.flac"
-
-
-def _recover_interrupted() -> None:
-    """Close takes a crash left behind, before recording a new one (they are kept, never dropped)."""
-    from trainer import paths
-    from trainer.audio.recovery import find_interrupted, recover
-
-    for partial in find_interrupted(paths.takes_dir()):
-        try:
-            recording = recover(partial)
-            click.echo(f"levelvoice: recovered an interrupted take ({recording.duration_s:.1f} s): "
-                       f"{recording.path}", err=True)
-        except TrainerError as err:
-            click.echo(f"levelvoice: {err}", err=True)
-
-
-def _progress_printer(enabled: bool):
+def _progress_printer(enabled: bool, failures: list):
     from trainer.audio.events import SpeechStarted, Stopped, YourTurn
+    from trainer.session import TakeFailed
 
     def on_event(event) -> None:
+        if isinstance(event, TakeFailed):
+            failures.append(event)
         if not enabled:
             return
         if isinstance(event, YourTurn):
@@ -47,7 +31,7 @@ def _progress_printer(enabled: bool):
         elif isinstance(event, SpeechStarted):
             click.echo("Listening...", err=True)
         elif isinstance(event, Stopped):
-            click.echo(f"Stopped ({event.reason}).", err=True)
+            click.echo(f"Stopped ({event.reason}). Measuring...", err=True)
 
     return on_event
 
@@ -74,6 +58,28 @@ def _run_with_ctrl_c(target, stop: threading.Event):
     return outcome["result"]
 
 
+def _number(value):
+    return round(value, 3) if isinstance(value, float) else value
+
+
+def _print_text(values: dict, outcome) -> None:
+    for key in TRIAL_KEYS:
+        click.echo(f"{key}: {_number(values[key])}")
+    if outcome is None:
+        return
+    f = outcome.features
+    click.echo(f"speech: {f.speech_s:.1f} s, loudness {_number(f.loudness_dbfs)} dBFS, "
+               f"pitch {_number(f.pitch_median_hz)} Hz, range {_number(f.pitch_range_st)} st, "
+               f"{_number(f.articulation_rate)} syllables/s, {_number(f.wpm)} words/min, fillers {f.fillers}")
+    if f.transcript:
+        click.echo(f"transcript: {f.transcript}")
+    if outcome.verdict is not None:
+        for line in outcome.verdict.report():
+            click.echo(line)
+    for warning in outcome.warnings:
+        click.echo(f"warning: {warning}")
+
+
 @click.command()
 @click.option("--drill", "drill_id", metavar="ID", help="Practise this drill from the library.")
 @click.option("--clip", "clip_file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
@@ -82,46 +88,49 @@ def _run_with_ctrl_c(target, stop: threading.Event):
 @click.option("--save", "save_path", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="Save the take (FLAC) here instead of the private takes folder.")
 def take(drill_id: str | None, clip_file: Path | None, as_json: bool, save_path: Path | None) -> None:
-    """Play a client clip, record your answer until you stop speaking, and print the result.
+    """Play a client clip, record your answer until you stop speaking, measure, judge and store it.
 
     Ctrl+C ends the take early (it is kept). Exit status 1 when no answer was heard.
     """
-    _recover_interrupted()
+    from trainer.session import Practice
+    from trainer.session.takes import ClipDrill
+
+    practice = Practice.open()
+    for recording in practice.recover_interrupted():
+        click.echo(f"levelvoice: recovered an interrupted take ({recording.duration_s:.1f} s) and stored it: "
+                   f"{recording.path}", err=True)
     if (drill_id is None) == (clip_file is None):
         raise click.UsageError("Give either --drill ID or --clip FILE.")
-    from trainer import config
-    from trainer.audio.trial import run_trial
-    from trainer.media import read_audio
-
-    settings = config.load()
     if drill_id is not None:
-        from trainer.drills import get_drill
-
-        clip = read_audio(get_drill(drill_id).clip_path)
+        drill = practice.drill(drill_id)
     else:
-        clip = read_audio(clip_file)
-    take_path = save_path.expanduser().resolve() if save_path else _default_take_path()
+        from trainer.media import probe_duration
+
+        probe_duration(clip_file)  # a missing or broken file fails here, with its one-line error
+        drill = ClipDrill.from_file(clip_file.expanduser().resolve())
+    if save_path is not None:
+        from trainer import paths
+
+        save_path = save_path.expanduser().resolve()
+        paths.ensure_private_dir(save_path.parent)
     stop = threading.Event()
-    result = _run_with_ctrl_c(lambda: run_trial(
-        clip, take_path, input_device=settings.input_device, output_device=settings.output_device,
-        samplerate=settings.sample_rate, cue=settings.cue_sound, hangover_s=settings.silence_hangover_s,
-        max_s=settings.max_take_s,
-        on_event=_progress_printer(not as_json and sys.stderr.isatty()), stop=stop,
-    ), stop)
-    values = {"drill": drill_id, "clip": str(clip_file) if clip_file else None, **result.to_dict()}
-    # TODO(lead, after merging `analysis`): add the analysis of the answer here, e.g.
-    #   audio = read_audio(result.take_path, start_s=result.clip_end_s, mono=True)
-    #   values["analysis"] = analyze(audio.samples, audio.rate, transcriber=Transcriber()).to_dict()
-    # and print it below; skip it when result.no_response is true.
-    values["analysis"] = None
+    failures: list = []
+    practice.begin_practice()  # the take's own time counts as practice
+    post = _progress_printer(not as_json and sys.stderr.isatty(), failures)
+    outcome = _run_with_ctrl_c(lambda: practice.run_take(drill, post=post, stop=stop, take_path=save_path), stop)
+    practice.close()
+    if outcome is not None:
+        values = {"drill": drill_id, "clip": str(clip_file) if clip_file else None, **outcome.to_dict()}
+        trial = outcome.trial
+    else:
+        trial = failures[-1].trial
+        values = {"drill": drill_id, "clip": str(clip_file) if clip_file else None, "take_id": None,
+                  **trial.to_dict(), "analysis": None, "verdict": None, "warnings": []}
     if as_json:
         click.echo(json.dumps(values, indent=2))
     else:
-        for key in ("take_path", "latency_s", "overlap_s", "interrupted", "overflows", "stopped_by",
-                    "speech_onset_s", "speech_end_s", "clip_duration_s", "leak_detected"):
-            value = values[key]
-            click.echo(f"{key}: {round(value, 3) if isinstance(value, float) else value}")
-    if result.no_response or result.message:
-        click.echo(f"levelvoice: {result.message}", err=True)
-    if result.no_response or result.stopped_by == "device_lost":
+        _print_text(values, outcome)
+    if trial.no_response or trial.message:
+        click.echo(f"levelvoice: {trial.message}", err=True)
+    if trial.no_response or trial.stopped_by == "device_lost":
         raise click.exceptions.Exit(1)

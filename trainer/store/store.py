@@ -218,6 +218,13 @@ class Store:
                 raise StoreError(f"There is no take number {take_id} in the practice history.")
 
     @_guarded
+    def update_take_features(self, take_id: int, features: Mapping[str, Any]) -> None:
+        """Replace a stored take's features (its transcript arrives after the acoustic result)."""
+        with self._write() as conn:
+            if conn.execute("UPDATE takes SET features = ? WHERE id = ?", (_json(features), take_id)).rowcount != 1:
+                raise StoreError(f"There is no take number {take_id} in the practice history.")
+
+    @_guarded
     def take(self, take_id: int) -> TakeRecord | None:
         row = self._conn().execute(f"SELECT {_TAKE_COLUMNS} FROM takes WHERE id = ?", (take_id,)).fetchone()
         return None if row is None else _take(row)

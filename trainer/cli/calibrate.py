@@ -1,0 +1,64 @@
+"""`levelvoice calibrate`: record (or give) calm answers that become the level-voice target."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import click
+
+
+def _record(practice, index: int, prompt: str):
+    """Ask, record one answer (ends by itself when you stop speaking; Ctrl+C ends it too)."""
+    from trainer.cli.take import _run_with_ctrl_c
+    from trainer.errors import CalibrationError
+
+    while True:
+        click.echo(f"\nQuestion {index + 1} of 3: {prompt}")
+        click.prompt("Press Enter, then answer for about 20 seconds", default="", show_default=False)
+        click.echo("Recording... (it stops when you have finished)")
+        stop = threading.Event()
+        try:
+            answer = _run_with_ctrl_c(
+                lambda: practice.record_calibration_answer(index, post=lambda _event: None, stop=stop), stop)
+        except CalibrationError as err:
+            click.echo(f"{err} Let's try that question again.")
+            continue
+        click.echo(answer.summary)
+        return answer
+
+
+def _level_check(practice) -> None:
+    from trainer.cli.take import _run_with_ctrl_c
+
+    while True:
+        click.prompt("\nLevel check: press Enter, then say a sentence or two in your normal voice",
+                     default="", show_default=False)
+        stop = threading.Event()
+        result = _run_with_ctrl_c(lambda: practice.level_check(post=lambda _event: None, stop=stop), stop)
+        click.echo(result.message)
+        if result.ok:
+            return
+
+
+@click.command()
+@click.option("--from", "files", multiple=True, type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Build the baseline from existing recordings of your calm voice (repeat for several).")
+def calibrate(files: tuple[Path, ...]) -> None:
+    """Record your calm-voice baseline: a level check, then three short answers to everyday questions.
+
+    Every baseline is kept; the newest is the target. Calibrate again when you change microphone.
+    """
+    from trainer.session import Practice
+    from trainer.session.calibration import baseline_from_files, describe_baseline
+
+    practice = Practice.open()
+    if files:
+        baseline = baseline_from_files(practice, files)
+        click.echo(describe_baseline(baseline))
+        return
+    click.echo("Your target is your own calm voice. Answer three everyday questions for about 20 seconds each,\n"
+               "in the voice you use with a client on a good day.")
+    _level_check(practice)
+    answers = [_record(practice, i, prompt) for i, prompt in enumerate(practice.calibration_prompts())]
+    click.echo("\n" + practice.save_calibration(answers))

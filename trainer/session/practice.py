@@ -1,0 +1,556 @@
+"""`Practice`: the headless face of Level Voice that the TUI and the CLI both use.
+
+It owns the settings, the history store, the drill library, the clock and the
+transcriber, and turns them into what a screen shows (`TodaySummary`, `DrillCard`,
+`ProgressView`) or does (a take, a calibration, a device test). Methods that block
+(takes, tests, warm-up) are meant for worker threads and report through `post(event)`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from trainer import config, paths
+from trainer.session.events import TakeOutcome, WarmUpDone
+from trainer.session.questions import question_for
+from trainer.session.takes import ClipDrill, TakeRunner, drill_id_of
+
+Post = Callable[[Any], None]
+
+
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+@dataclass(frozen=True)
+class TodaySummary:
+    today: dt.date
+    today_minutes: float
+    goal_minutes: int
+    current_streak: int
+    best_streak: int
+    freezes: int
+    days_this_month: int
+    takes_today: int
+    continue_drill: Any | None  # trainer.drills.Drill
+    continue_reason: str
+    challenge_label: str
+    suggestion: str | None
+    has_baseline: bool
+    baseline_warning: str | None
+    question: str
+    recovered_takes: int
+
+    @property
+    def goal_met(self) -> bool:
+        return self.today_minutes >= self.goal_minutes
+
+
+@dataclass(frozen=True)
+class DrillCard:
+    """A drill as the library lists it."""
+
+    drill: Any
+    challenge_label: str
+    takes: int
+    last_score: int | None
+
+
+@dataclass(frozen=True)
+class RecentTake:
+    take_id: int
+    at: dt.datetime
+    score: int | None
+    rating: int | None
+
+
+@dataclass(frozen=True)
+class ProgressView:
+    today: dt.date
+    days: dict[dt.date, str]  # "goal", "partial" or "freeze"
+    current_streak: int
+    best_streak: int
+    freezes: int
+    days_this_month: int
+    takes_total: int
+
+
+TREND_METRICS = (
+    ("score", "level-voice score"),
+    ("loudness", "loudness (dBFS)"),
+    ("pitch", "pitch (semitones re 100 Hz)"),
+    ("pitch_range", "pitch range (semitones)"),
+    ("pace", "pace (ratio to your calm pace)"),
+    ("latency", "response time (s)"),
+)
+
+
+class Practice:
+    """One per app run (or CLI command). Thread-safe for one take at a time."""
+
+    def __init__(self, *, settings: config.Settings, store, clock: Callable[[], dt.datetime] = _utc_now,
+                 transcribe: bool = True) -> None:
+        from trainer.practice.clock import zone
+
+        self.settings = settings
+        self.store = store
+        self.tz = zone(settings.timezone)
+        self._clock = clock
+        self._transcribe = transcribe
+        self._library: list | None = None
+        self._clips: dict[str, Any] = {}
+        self._session_id: int | None = None
+        self._take_lock = threading.Lock()
+        self._take_active = False
+        self._stop_events: set[threading.Event] = set()
+        self._ready = threading.Event()
+        self.transcription_problem: str | None = None if transcribe else "transcription is switched off"
+        self.recovered_takes = 0
+
+    @classmethod
+    def open(cls, *, clock: Callable[[], dt.datetime] = _utc_now, transcribe: bool = True) -> Practice:
+        """Settings from config.toml and the history from the data folder."""
+        from trainer.store import open_store
+
+        return cls(settings=config.load(), store=open_store(), clock=clock, transcribe=transcribe)
+
+    def close(self) -> None:
+        self.end_practice()
+        self.store.close()
+
+    # ---- time ----
+
+    def now(self) -> dt.datetime:
+        return self._clock()
+
+    def local_today(self) -> dt.date:
+        return self.now().astimezone(self.tz).date()
+
+    # ---- start-up ----
+
+    def warm_up(self, post: Post | None = None) -> WarmUpDone:
+        """Load heavy libraries and the model, then recover interrupted takes. For a background thread."""
+        from trainer.analysis import model as whisper_model
+        from trainer.analysis import warm_up
+        from trainer.errors import ModelError
+
+        started = time.perf_counter()
+        warm_up(self.settings.transcription_model, transcribe=False)
+        if self._transcribe:
+            try:
+                whisper_model.load(self.settings.transcription_model)
+            except ModelError as err:
+                self.transcription_problem = f"{err} Takes are still measured, without a transcript."
+            else:
+                warm_up(self.settings.transcription_model, transcribe=True)
+        self._ready.set()
+        self.recovered_takes = len(self.recover_interrupted())
+        done = WarmUpDone(time.perf_counter() - started, self.transcription_problem, self.recovered_takes)
+        if post:
+            post(done)
+        return done
+
+    @property
+    def analysis_ready(self) -> bool:
+        return self._ready.is_set()
+
+    def transcriber(self):
+        """The shared transcriber (model loaded once), or None when transcription is off."""
+        if not self._transcribe or (self._ready.is_set() and self.transcription_problem):
+            return None
+        from trainer.analysis import Transcriber
+
+        return Transcriber(self.settings.transcription_model)
+
+    def incremental_transcriber(self):
+        """A fresh phrase-by-phrase transcriber for one take, or None when transcription is off."""
+        transcriber = self.transcriber()
+        return None if transcriber is None else transcriber.incremental()
+
+    def recover_interrupted(self) -> list:
+        """Close, measure and store takes a crash or power cut interrupted; returns their Recordings."""
+        from trainer.audio.recovery import find_interrupted, recover
+        from trainer.errors import DrillError, TrainerError
+
+        recovered = []
+        for partial in find_interrupted(paths.takes_dir()):
+            try:
+                recording = recover(partial)
+            except TrainerError:  # nothing readable in it; recovery set it aside
+                continue
+            drill_id = drill_id_of(recording.path)
+            try:
+                drill = self.drill(drill_id)
+            except DrillError:  # a clip take, or its drill was removed: kept all the same
+                drill = ClipDrill(drill_id)
+            self.store_recovered(drill, recording)
+            recovered.append(recording)
+        return recovered
+
+    def store_recovered(self, drill, recording) -> TakeOutcome:
+        """Measure a recovered recording and store it as an interrupted take."""
+        from trainer.analysis import acoustic_features
+        from trainer.audio.trial import TrialResult
+        from trainer.media import read_audio
+
+        audio = read_audio(recording.path, mono=True)
+        trial = TrialResult(
+            take_path=recording.path, rate=recording.rate, clip_duration_s=0.0, latency_s=None, overlap_s=0.0,
+            speech_onset_s=None, speech_end_s=None, interrupted=True, overflows=recording.overflows,
+            no_response=False, stopped_by="device_lost",
+            message=recording.message or "Recovered after Level Voice stopped during the take.",
+            take_duration_s=recording.duration_s,
+        )
+        return self.judge_and_store(drill, trial, acoustic_features(audio.samples, audio.rate))
+
+    # ---- drills ----
+
+    def library(self) -> list:
+        if self._library is None:
+            from trainer.drills import load_library
+
+            self._library = load_library()
+        return self._library
+
+    def drill(self, drill_id: str):
+        for drill in self.library():
+            if drill.id == drill_id:
+                return drill
+        from trainer.drills import get_drill
+
+        return get_drill(drill_id)  # raises the library's own clear error
+
+    def next_drill(self, drill_id: str):
+        drills = self.library()
+        index = next((i for i, d in enumerate(drills) if d.id == drill_id), -1)
+        current = drills[index] if index >= 0 else None
+        if current is not None:
+            from trainer.drills import DIFFICULTIES
+
+            level = DIFFICULTIES.index(current.difficulty)
+            for candidate in drills:
+                if candidate.challenge == current.challenge and DIFFICULTIES.index(candidate.difficulty) == level + 1:
+                    return candidate
+        return drills[(index + 1) % len(drills)]
+
+    def clip_audio(self, drill):
+        if drill.id not in self._clips:
+            from trainer.media import read_audio
+
+            self._clips[drill.id] = read_audio(drill.clip_path, mono=True)
+        return self._clips[drill.id]
+
+    @staticmethod
+    def challenge_label(challenge: str) -> str:
+        from trainer.drills import CHALLENGES
+
+        return CHALLENGES.get(challenge, challenge)
+
+    @staticmethod
+    def challenge_options() -> list[tuple[str, str]]:
+        from trainer.drills import CHALLENGES
+
+        return [(label, key) for key, label in CHALLENGES.items()]
+
+    @staticmethod
+    def difficulties() -> tuple[str, ...]:
+        from trainer.drills import DIFFICULTIES
+
+        return DIFFICULTIES
+
+    def library_cards(self) -> list[DrillCard]:
+        stats = {d.id: d for d in self.store.stats(self.now(), self.tz, self.settings.daily_goal_minutes).drills}
+        cards = []
+        for drill in self.library():
+            s = stats.get(drill.id)
+            cards.append(DrillCard(drill, self.challenge_label(drill.challenge), s.takes if s else 0,
+                                   s.last_score if s else None))
+        return cards
+
+    def import_clip(self, source: str, *, start: str | None, end: str | None, title: str | None,
+                    challenge: str, difficulty: str):
+        from trainer.drills import import_clip
+        from trainer.errors import AudioFileError
+        from trainer.media import parse_time
+
+        try:
+            start_s = parse_time(start) if start else None
+            end_s = parse_time(end) if end else None
+        except ValueError as err:
+            raise AudioFileError(f"{err}.") from None
+        drill = import_clip(source, start_s=start_s, end_s=end_s, title=title, challenge=challenge,
+                            difficulty=difficulty)
+        self._library = None
+        return drill
+
+    def remove_drill(self, drill_id: str) -> None:
+        from trainer.drills import remove_drill
+
+        remove_drill(drill_id)
+        self._library = None
+
+    # ---- today, progress, history ----
+
+    def today(self) -> TodaySummary:
+        from trainer.practice.baseline import device_warning
+        from trainer.practice.difficulty import suggest_difficulty
+
+        stats = self.store.stats(self.now(), self.tz, self.settings.daily_goal_minutes)
+        drill, reason = self._continue_with()
+        suggestion = None
+        if drill is not None:
+            recent = self.store.recent_takes(5, difficulty=drill.difficulty)
+            if recent:
+                advice = suggest_difficulty(recent, drill.difficulty)
+                suggestion = advice.reason if advice.move != "stay" else None
+        baseline = self.store.latest_baseline()
+        return TodaySummary(
+            today=stats.today, today_minutes=stats.today_minutes, goal_minutes=stats.daily_goal_minutes,
+            current_streak=stats.current_streak, best_streak=stats.best_streak, freezes=stats.freezes,
+            days_this_month=stats.days_this_month, takes_today=stats.takes_today,
+            continue_drill=drill, continue_reason=reason,
+            challenge_label=self.challenge_label(drill.challenge) if drill else "",
+            suggestion=suggestion, has_baseline=baseline is not None,
+            baseline_warning=None if baseline is None else device_warning(baseline, self.input_device_name),
+            question=question_for(stats.today), recovered_takes=self.recovered_takes,
+        )
+
+    def _continue_with(self):
+        drills = self.library()
+        if not drills:
+            return None, ""
+        last = self.store.recent_takes(1)
+        if last:
+            for drill in drills:
+                if drill.id == last[-1].drill_id:
+                    return drill, "Continue with"
+        return drills[0], "Start with"
+
+    def minutes_today(self) -> float:
+        return self.store.stats(self.now(), self.tz, self.settings.daily_goal_minutes).today_minutes
+
+    def take_count(self, drill_id: str) -> int:
+        return self.store.count_takes(drill_id)
+
+    def recent_takes(self, drill_id: str, limit: int = 10) -> list[RecentTake]:
+        """A drill's most recent takes, newest first."""
+        takes = self.store.takes_for_drill(drill_id, limit=limit)
+        return [RecentTake(t.id, t.at, t.score, t.rating) for t in reversed(takes)]
+
+    def progress(self, year: int, month: int) -> ProgressView:
+        from trainer.practice.streaks import seconds_by_day, streak_status
+
+        intervals = self.store.practice_intervals()
+        now = self.now()
+        goal = self.settings.daily_goal_minutes
+        status = streak_status(intervals, now=now, tz=self.tz, goal_minutes=goal)
+        days: dict[dt.date, str] = {}
+        for day, seconds in seconds_by_day(intervals, self.tz, until=now).items():
+            if day.year == year and day.month == month and seconds > 0:
+                days[day] = "goal" if seconds >= goal * 60 else "partial"
+        for day in status.frozen_days:
+            if day.year == year and day.month == month:
+                days[day] = "freeze"
+        return ProgressView(status.today, days, status.current_streak, status.best_streak, status.freezes,
+                            status.days_this_month, self.store.count_takes())
+
+    def drills_with_takes(self) -> list:
+        ids = set(self.store.drills_with_takes())
+        return [d for d in self.library() if d.id in ids]
+
+    @staticmethod
+    def trend_metrics() -> tuple[tuple[str, str], ...]:
+        return TREND_METRICS
+
+    def trend(self, drill_id: str, metric: str) -> list[tuple[dt.datetime, float | None]]:
+        return [(p.at, p.value) for p in self.store.trend(drill_id, metric)]
+
+    # ---- practice time ----
+
+    @property
+    def practising(self) -> bool:
+        return self._session_id is not None
+
+    def begin_practice(self) -> None:
+        """The drill screen opened: practice time counts from takes made while it is open."""
+        if self._session_id is None:
+            self._session_id = self.store.start_session(self.now())
+
+    def touch(self) -> None:
+        """A sign of practice (a take, a rating, a replay)."""
+        if self._session_id is not None:
+            self.store.touch_session(self._session_id, self.now())
+
+    def end_practice(self) -> None:
+        if self._session_id is not None:
+            self.store.end_session(self._session_id, self.now())
+            self._session_id = None
+
+    # ---- takes ----
+
+    @property
+    def take_in_progress(self) -> bool:
+        return self._take_active
+
+    def run_take(self, drill, *, post: Post, stop: threading.Event | None = None,
+                 take_path: Path | None = None) -> TakeOutcome | None:
+        """Play the drill's clip, record and measure the answer. Blocks; see `TakeRunner`."""
+        stop = stop or threading.Event()
+        if not self._take_lock.acquire(blocking=False):
+            from trainer.errors import AudioDeviceError
+
+            raise AudioDeviceError("A take is already being recorded; finish it first.")
+        self._take_active = True
+        self._stop_events.add(stop)
+        try:
+            self.touch()
+            return TakeRunner(self).run(drill, post=post, stop=stop, take_path=take_path)
+        finally:
+            self._stop_events.discard(stop)
+            self._take_active = False
+            self._take_lock.release()
+
+    def stop_everything(self) -> None:
+        """End any take now (what was said is kept)."""
+        for event in list(self._stop_events):
+            event.set()
+
+    def judge_and_store(self, drill, trial, features) -> TakeOutcome:
+        """Judge a measured take against the baseline and the drill's bands; store it in one transaction."""
+        from trainer.practice.bands import bands_for, update_bands
+        from trainer.practice.verdict import judge
+        from trainer.store.records import TakeRecord
+
+        baseline = self.store.latest_baseline()
+        verdict, new_bands = None, None
+        if baseline is not None and features.speech_s > 0:
+            bands = bands_for(self.store.band_states(drill.id))
+            verdict = judge(features, baseline, offsets=drill.offsets, bands=bands,
+                            latency_s=trial.latency_s, overlap_s=trial.overlap_s)
+            new_bands = update_bands(bands, verdict.outcomes())
+        record = TakeRecord(
+            drill_id=drill.id, at=self.now(), features=features.to_dict(),
+            verdict=None if verdict is None else verdict.to_dict(), audio_path=Path(trial.take_path),
+            device=self.settings.input_device or "default", overflows=trial.overflows,
+            interrupted=trial.interrupted, latency_s=trial.latency_s, overlap_s=trial.overlap_s,
+            session_id=self._session_id, baseline_id=None if baseline is None else baseline.id,
+            difficulty=drill.difficulty,
+        )
+        take_id = self.store.add_take(record, bands=new_bands)
+        return TakeOutcome(take_id, drill.id, Path(trial.take_path), trial, features, verdict, complete=False,
+                           warnings=self.warnings_for(trial, features, has_baseline=baseline is not None))
+
+    def warnings_for(self, trial, features, *, has_baseline: bool | None = None) -> tuple[str, ...]:
+        """What a person should know about this take, in plain words."""
+        notes = list(features.warnings)
+        if trial.interrupted and trial.message:
+            notes.append(trial.message)
+        if trial.overflows:
+            notes.append(f"{trial.overflows} moment(s) of audio were lost while recording (the computer was busy).")
+        if getattr(trial, "leak_detected", False):
+            notes.append("The microphone heard the client clip: headphones give cleaner measurements.")
+        if has_baseline is None:
+            has_baseline = self.store.latest_baseline() is not None
+        if not has_baseline:
+            notes.append("Not judged yet: record your calm-voice baseline first (`levelvoice calibrate`).")
+        return tuple(notes)
+
+    def rate_take(self, take_id: int, rating: int) -> None:
+        self.store.set_rating(take_id, rating)
+        self.touch()
+
+    def play_file(self, path: Path | str, *, stop: threading.Event | None = None) -> None:
+        """Play a clip or a take on the output device until it ends or `stop` is set."""
+        from trainer.audio.playback import Player
+        from trainer.media import read_audio
+
+        player = Player(read_audio(path, mono=True), device=self.settings.output_device)
+        player.start()
+        try:
+            while not player.wait(timeout=0.1):
+                if stop is not None and stop.is_set():
+                    break
+        finally:
+            player.stop()
+        self.touch()
+
+    # ---- calibration ----
+
+    def calibration_prompts(self) -> list[str]:
+        from trainer.session.calibration import prompts_for
+
+        return prompts_for(self.local_today())
+
+    def level_check(self, *, post: Post, stop: threading.Event):
+        from trainer.session.calibration import level_check
+
+        return level_check(self, post=post, stop=stop)
+
+    def record_calibration_answer(self, index: int, *, post: Post, stop: threading.Event):
+        from trainer.session.calibration import record_answer
+
+        return record_answer(self, index, post=post, stop=stop)
+
+    def save_calibration(self, answers) -> str:
+        """Store the baseline from the answers; returns it described in one sentence."""
+        from trainer.session.calibration import describe_baseline, save_baseline
+
+        return describe_baseline(save_baseline(self, answers))
+
+    # ---- devices and settings ----
+
+    @property
+    def input_device_name(self) -> str:
+        """The microphone as the settings name it ("default" for the system's), stored with takes."""
+        return self.settings.input_device or "default"
+
+    def test_microphone(self, device: str, *, post: Post, stop: threading.Event, seconds: float = 3.0) -> str:
+        """Record a few seconds from `device`, showing the live level; says what was heard."""
+        from trainer.session.calibration import level_check
+
+        return level_check(self, post=post, stop=stop, seconds=seconds, device=device).message
+
+    def test_speaker(self, device: str) -> str:
+        """Play the cue sound (twice) on `device`."""
+        import numpy as np
+
+        from trainer.audio.cue import cue_tone
+        from trainer.audio.playback import Player
+        from trainer.media import Audio
+
+        rate = 48000
+        tone = cue_tone(rate)
+        player = Player(Audio(np.concatenate([tone, np.zeros(rate // 4, dtype=np.float32), tone]), rate),
+                        device=device)
+        player.start()
+        player.wait(timeout=5)
+        player.stop()
+        return "Played the cue sound twice. If you heard nothing, check the volume or choose another speaker."
+
+    def devices(self) -> list:
+        from trainer.audio.devices import list_devices
+
+        return list_devices()
+
+    def microphone_problem(self) -> str | None:
+        """None when the chosen microphone opens and sends sound; else what to do."""
+        from trainer.audio.devices import probe_input
+        from trainer.errors import TrainerError
+
+        try:
+            probe_input(self.settings.input_device)
+        except TrainerError as err:
+            return str(err)
+        return None
+
+    def save_settings(self, **changes) -> config.Settings:
+        updated = config.update(self.settings, **changes)
+        config.save(updated)
+        self.settings = updated
+        return updated

@@ -1,0 +1,161 @@
+"""One take, start to finish: play and record, measure, judge, store, transcribe.
+
+`TakeRunner.run` blocks its thread and reports through `post(event)`. The acoustic
+result is judged and stored as soon as the recording ends; the transcript (started
+phrase by phrase while the person was still speaking) completes the stored take a
+moment later. The take's audio file is never deleted here, whatever fails.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from trainer import paths
+from trainer.errors import ModelError
+from trainer.session.events import AnalysisWaiting, ResultReady, TakeFailed, TakeOutcome, TranscriptReady
+
+Post = Callable[[Any], None]
+
+
+def take_path_for(drill_id: str, moment: dt.datetime) -> Path:
+    """takes/2026-11-22/091503-anger-1-pharmacy.flac (local time); never an existing file."""
+    folder = paths.ensure_private_dir(paths.takes_dir() / moment.strftime("%Y-%m-%d"))
+    stem = f"{moment.strftime('%H%M%S')}-{drill_id}"
+    path = folder / f"{stem}.flac"
+    counter = 2
+    while path.exists() or path.with_name(path.name + ".partial").exists():
+        path = folder / f"{stem}-{counter}.flac"
+        counter += 1
+    return path
+
+
+def answer_part(samples, rate: int, trial):
+    """The part of the recording that is the therapist's answer.
+
+    The recording runs from the clip's start. With headphones the clip part is near
+    silence, but with speakers it holds the clip itself, so the answer starts where the
+    clip ended, or earlier where the therapist began talking over the client (unless the
+    clip leaked into the microphone, when that stretch mixes both voices).
+    """
+    start_s = trial.clip_end_s or 0.0
+    onset = trial.speech_onset_s
+    if onset is not None and onset < start_s and not trial.leak_detected:
+        start_s = max(onset - 0.1, 0.0)
+    start = int(start_s * rate)
+    return samples[start:] if start < len(samples) - rate // 2 else samples
+
+
+def drill_id_of(take_path: Path) -> str:
+    """The drill id in a take's file name (inverse of `take_path_for`)."""
+    stem = take_path.name.split(".")[0]
+    return stem.split("-", 1)[1] if "-" in stem else stem
+
+
+@dataclass(frozen=True)
+class ClipDrill:
+    """A clip practised without a drill entry (`levelvoice take --clip`, or a take whose drill was removed)."""
+
+    id: str
+    clip_path: Path | None = None
+    title: str = ""
+    challenge: str = "other"
+    difficulty: str | None = None
+
+    @property
+    def offsets(self):
+        from trainer.drills import TargetOffsets
+
+        return TargetOffsets()
+
+    @classmethod
+    def from_file(cls, path: Path | str) -> ClipDrill:
+        path = Path(path)
+        slug = "".join(c if c.isalnum() else "-" for c in path.stem.lower()).strip("-") or "clip"
+        return cls(id=f"clip-{slug}", clip_path=path, title=path.name)
+
+
+@dataclass
+class _Phrases:
+    """Phrases handed to the incremental transcriber during the take, and where they end."""
+
+    transcriber: Any | None
+    end_s: float = 0.0
+
+    def add(self, event) -> None:
+        if self.transcriber is not None:
+            self.transcriber.add_phrase(event.samples, event.rate, event.start_s)
+            self.end_s = max(self.end_s, event.end_s)
+
+
+class TakeRunner:
+    """Runs takes for a `Practice` (which owns settings, store, clock and transcriber)."""
+
+    def __init__(self, practice) -> None:
+        self.practice = practice
+
+    def run(self, drill, *, post: Post, stop: threading.Event, take_path: Path | None = None) -> TakeOutcome | None:
+        from trainer.audio.events import PhraseFinished
+        from trainer.audio.trial import run_trial
+
+        practice = self.practice
+        settings = practice.settings
+        clip = practice.clip_audio(drill)
+        path = take_path or take_path_for(drill.id, practice.now().astimezone(practice.tz))
+        phrases = _Phrases(practice.incremental_transcriber())
+
+        def on_event(event) -> None:
+            if isinstance(event, PhraseFinished):
+                phrases.add(event)
+            else:
+                post(event)
+
+        trial = run_trial(
+            clip, path, input_device=settings.input_device, output_device=settings.output_device,
+            cue=settings.cue_sound, hangover_s=settings.silence_hangover_s, max_s=settings.max_take_s,
+            on_event=on_event, stop=stop, samplerate=settings.sample_rate,
+        )
+        practice.touch()
+        if trial.no_response:
+            post(TakeFailed(trial.message or "No response heard: check the microphone.", trial.take_path, trial))
+            return None
+        return self.measure(drill, trial, phrases, post=post)
+
+    def measure(self, drill, trial, phrases: _Phrases, *, post: Post) -> TakeOutcome:
+        """Analyse, judge and store a recorded take; then complete it with the transcript."""
+        from trainer.analysis import acoustic_features, add_transcript, without_transcript
+        from trainer.media import read_audio
+
+        practice = self.practice
+        if not practice.analysis_ready:
+            post(AnalysisWaiting("the analysis engine is still starting up"))
+        audio = read_audio(trial.take_path, mono=True)
+        answer = answer_part(audio.samples, audio.rate, trial)
+        features = acoustic_features(answer, audio.rate)
+        outcome = practice.judge_and_store(drill, trial, features)
+        post(ResultReady(outcome))
+        if features.speech_s > 0:
+            try:
+                transcript = self._finish_transcript(phrases, audio)
+                features = add_transcript(features, transcript)
+            except ModelError as err:
+                features = without_transcript(features, str(err))
+            if outcome.take_id is not None:
+                practice.store.update_take_features(outcome.take_id, features.to_dict())
+        complete = replace(outcome, features=features, complete=True,
+                           warnings=practice.warnings_for(trial, features))
+        post(TranscriptReady(complete))
+        return complete
+
+    def _finish_transcript(self, phrases: _Phrases, audio):
+        incremental = phrases.transcriber
+        if incremental is None:
+            problem = self.practice.transcription_problem or "transcription is switched off"
+            raise ModelError(problem)
+        start = int(phrases.end_s * audio.rate)
+        tail = audio.samples[start:]
+        return incremental.finish(tail, audio.rate, phrases.end_s) if len(tail) else incremental.finish()

@@ -1,0 +1,107 @@
+"""Progress: a month calendar of practice days and each drill's trend per metric."""
+
+from __future__ import annotations
+
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, Header, Static
+from textual_plotext import PlotextPlot
+
+from trainer.tui.base import LevelVoiceScreen
+from trainer.tui.widgets.calendar import month_calendar
+
+
+class ProgressScreen(LevelVoiceScreen):
+    DEFAULT_CSS = """
+    ProgressScreen #top { height: 12; }
+    ProgressScreen #calendar { width: 31; padding: 0 1; }
+    ProgressScreen #summary { width: 1fr; padding: 0 1; }
+    ProgressScreen #chart-title { height: 1; padding: 0 1; text-style: bold; }
+    ProgressScreen PlotextPlot { height: 1fr; min-height: 6; }
+    """
+    BINDINGS = [
+        Binding("left_square_bracket", "month(-1)", "Prev month", key_display="["),
+        Binding("right_square_bracket", "month(1)", "Next month", key_display="]"),
+        Binding("d", "next_drill", "Next drill"),
+        Binding("m", "next_metric", "Next metric"),
+        Binding("escape", "app.pop_screen", "Back"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._month: tuple[int, int] | None = None
+        self._drill_index = 0
+        self._metric_index = 0
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="top"):
+            yield Static(id="calendar")
+            yield Static(id="summary")
+        with Vertical():
+            yield Static(id="chart-title")
+            yield PlotextPlot()
+        yield Footer()
+
+    def on_mount(self) -> None:
+        today = self.practice.local_today()
+        self._month = (today.year, today.month)
+        self.refresh_all()
+
+    def refresh_all(self) -> None:
+        year, month = self._month
+        view = self.practice.progress(year, month)
+        self.query_one("#calendar", Static).update(month_calendar(year, month, view.days, view.today))
+        lines = [
+            f"Current streak  {view.current_streak} day{'s' if view.current_streak != 1 else ''}",
+            f"Best streak     {view.best_streak}",
+            f"Freezes held    {view.freezes} of 2",
+            f"Goal days       {view.days_this_month} this month",
+            f"Takes           {view.takes_total} in all",
+        ]
+        self.query_one("#summary", Static).update("\n".join(lines))
+        self._drills = self.practice.drills_with_takes()
+        self.refresh_chart()
+
+    def refresh_chart(self) -> None:
+        plot = self.query_one(PlotextPlot)
+        plt = plot.plt
+        plt.clear_data()
+        plt.clear_figure()
+        metrics = self.practice.trend_metrics()
+        if not self._drills:
+            self.query_one("#chart-title", Static).update("No takes yet: trends appear after your first drill.")
+            plot.refresh()
+            return
+        drill = self._drills[self._drill_index % len(self._drills)]
+        metric_key, metric_label = metrics[self._metric_index % len(metrics)]
+        points = self.practice.trend(drill.id, metric_key)
+        self.query_one("#chart-title", Static).update(
+            f"{drill.title}: {metric_label}, {len(points)} take{'s' if len(points) != 1 else ''}"
+        )
+        values = [value for _, value in points if value is not None]
+        if values:
+            takes = list(range(1, len(values) + 1))
+            plt.plot(takes, values, marker="braille")
+            plt.xticks(takes if len(takes) <= 10 else takes[:: max(len(takes) // 10, 1)])
+            plt.xlabel("take")
+            if metric_key == "score":
+                plt.ylim(0, 100)
+        plot.refresh()
+
+    def action_month(self, step: int) -> None:
+        year, month = self._month
+        month += step
+        year, month = (year - 1, 12) if month < 1 else (year + 1, 1) if month > 12 else (year, month)
+        self._month = (year, month)
+        self.refresh_all()
+
+    def action_next_drill(self) -> None:
+        self._drill_index += 1
+        self.refresh_chart()
+
+    def action_next_metric(self) -> None:
+        self._metric_index += 1
+        self.refresh_chart()

@@ -1,0 +1,120 @@
+"""Today: streak, minutes against the goal, the drill to continue with, a daily question."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Footer, Header, ProgressBar, Static
+
+from trainer.tui.base import LevelVoiceScreen
+from trainer.tui.messages import SessionEvent
+
+
+class TodayScreen(LevelVoiceScreen):
+    """Home: where am I, and what do I practise now."""
+
+    DEFAULT_CSS = """
+    TodayScreen VerticalScroll { padding: 1 2; }
+    TodayScreen #streak { height: auto; }
+    TodayScreen #minutes-row { height: 1; margin: 1 0; }
+    TodayScreen #minutes-row Static { width: auto; }
+    TodayScreen #minutes-label { width: 8; }
+    TodayScreen ProgressBar { width: auto; margin: 0 1; }
+    TodayScreen #continue { margin-bottom: 1; }
+    TodayScreen #question { color: $text-muted; text-style: italic; margin-bottom: 1; }
+    TodayScreen #notice { color: $warning; }
+    """
+
+    BINDINGS = [
+        Binding("enter,space", "practise", "Practise"),
+        Binding("l", "app.open('library')", "Library"),
+        Binding("p", "app.open('progress')", "Progress"),
+        Binding("c", "app.open('calibrate')", "Calibrate"),
+        Binding("s", "app.open('settings')", "Settings"),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll():
+            yield Static(id="streak")
+            with Horizontal(id="minutes-row"):
+                yield Static("Today", id="minutes-label")
+                yield ProgressBar(total=15, show_eta=False, show_percentage=False, id="minutes")
+                yield Static(id="minutes-text")
+            yield Static(id="continue")
+            yield Static(id="question")
+            yield Static(id="notice")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_today()
+        self.run_worker(self.practice.microphone_problem, thread=True, group="mic-check", exit_on_error=False,
+                        name="mic-check")
+
+    def on_screen_resume(self) -> None:
+        self.refresh_today()
+
+    def refresh_today(self) -> None:
+        today = self.practice.today()
+        self._today = today
+        streak = Text()
+        streak.append(f"Streak {today.current_streak} day{'s' if today.current_streak != 1 else ''}", style="bold")
+        streak.append(f"   best {today.best_streak}   ")
+        streak.append(f"❄ {today.freezes} freeze{'s' if today.freezes != 1 else ''} held", style="cyan")
+        streak.append(f"   {today.days_this_month} practice days this month", style="dim")
+        self.query_one("#streak", Static).update(streak)
+        bar = self.query_one("#minutes", ProgressBar)
+        bar.update(total=today.goal_minutes, progress=min(today.today_minutes, today.goal_minutes))
+        self.query_one("#minutes-text", Static).update(
+            f"{today.today_minutes:.0f} of {today.goal_minutes} minutes" + ("  ✓ goal met" if today.goal_met else "")
+        )
+        self.query_one("#continue", Static).update(self._continue_text(today))
+        self.query_one("#question", Static).update(f"Today's question: {today.question}")
+        self._show_notices()
+
+    def _continue_text(self, today) -> Text:
+        drill = today.continue_drill
+        text = Text()
+        if drill is None:
+            text.append("No drills found. Check the drill library with `levelvoice drills check`.", style="yellow")
+            return text
+        text.append(f"{today.continue_reason}: ", style="dim")
+        text.append(drill.title, style="bold")
+        text.append(f"  ({today.challenge_label} · {drill.difficulty})\n")
+        text.append(f"Focus: {drill.skill_focus}\n", style="italic")
+        if today.suggestion:
+            text.append(f"{today.suggestion}\n", style="cyan")
+        text.append("Press Enter to practise.", style="bold green")
+        return text
+
+    def _show_notices(self, mic_problem: str | None = None) -> None:
+        today = self._today
+        lines = []
+        if mic_problem:
+            lines.append(f"Microphone: {mic_problem}  Press s for settings.")
+        if not today.has_baseline:
+            lines.append("No calm-voice baseline yet: press c to record one (three short answers, about a "
+                         "minute). Until then takes are measured but not judged.")
+        if today.baseline_warning:
+            lines.append(today.baseline_warning)
+        if today.recovered_takes:
+            lines.append(f"{today.recovered_takes} interrupted take(s) from last time were recovered and kept.")
+        self.query_one("#notice", Static).update("\n".join(lines))
+
+    def on_worker_state_changed(self, event) -> None:
+        if event.worker.name == "mic-check" and event.state.name == "SUCCESS":
+            self._show_notices(event.worker.result)
+            return
+        super().on_worker_state_changed(event)
+
+    def on_session_event(self, message: SessionEvent) -> None:
+        if message.kind == "WarmUpDone":
+            self.refresh_today()
+
+    def action_practise(self) -> None:
+        drill = self._today.continue_drill
+        if drill is not None:
+            self.app.open_screen("drill", drill_id=drill.id)

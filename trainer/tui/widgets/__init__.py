@@ -1,0 +1,1 @@
+"""Small display widgets. They show values computed below; they never compute a metric."""
