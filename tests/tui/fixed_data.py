@@ -7,6 +7,7 @@ given instead of recorded, so the screens render the same on every machine.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -82,12 +83,8 @@ def seeded_practice(home: Path) -> Practice:
     return Practice(settings=settings, store=store, clock=lambda: NOW, transcribe=False)
 
 
-def result_outcome(practice: Practice, *, complete: bool = True) -> TakeOutcome:
-    """A take of DRILL as the drill screen receives it: judged against the fixed baseline."""
-    f = features(loudness=-21.2, pitch_st=5.1, range_st=6.6, rate=4.6, transcript=TRANSCRIPT if complete else None)
-    drill = practice.drill(DRILL)
-    t = trial(latency=0.9)
-    verdict = judge(f, practice.store.latest_baseline(), offsets=drill.offsets,
-                    bands=bands_for(practice.store.band_states(DRILL)), latency_s=t.latency_s, overlap_s=t.overlap_s)
-    return TakeOutcome(take_id=7, drill_id=DRILL, take_path=t.take_path, trial=t, features=f, verdict=verdict,
-                       complete=complete, warnings=())
+def result_outcome(practice: Practice) -> TakeOutcome:
+    """A take of DRILL as the drill screen receives it: judged against the fixed baseline and stored."""
+    f = features(loudness=-21.2, pitch_st=5.1, range_st=6.6, rate=4.6)
+    outcome = practice.judge_and_store(practice.drill(DRILL), trial(latency=0.9), f)
+    return replace(outcome, complete=True)

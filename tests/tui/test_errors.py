@@ -35,3 +35,33 @@ def test_a_missing_microphone_is_one_notice_and_the_drill_stays_usable(lv_home):
     assert notices[0].severity == "error"
     assert "microphone" in notices[0].message.lower() and "Traceback" not in notices[0].message
     assert practice.store.count_takes() == 0
+
+
+def test_a_failing_store_call_in_a_key_action_is_a_notice_not_a_crash(lv_home):
+    """Rating a take the history does not have (e.g. purged from another window meanwhile)."""
+    from dataclasses import replace
+
+    from tests.tui.fixed_data import result_outcome, seeded_practice
+    from trainer.session import TranscriptReady
+    from trainer.tui.messages import SessionEvent
+
+    practice = seeded_practice(lv_home)
+    app = make_app(practice_factory=lambda: practice, warm_up=False, check_devices=False)
+
+    async def scenario() -> list:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.press("enter")
+            await pilot.pause()
+            gone = replace(result_outcome(practice), take_id=999)
+            app.screen.post_message(SessionEvent(TranscriptReady(gone)))
+            await pilot.pause()
+            await pilot.press("5")
+            await pilot.pause()
+            assert isinstance(app.screen, DrillScreen) and app.is_running
+            await pilot.press("n")  # the screen still answers keys
+            await pilot.pause()
+            assert app.screen.drill.id != "anger-1-pharmacy"
+            return list(app._notifications)
+
+    notices = asyncio.run(scenario())
+    assert any("no take number 999" in n.message for n in notices)

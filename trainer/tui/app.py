@@ -6,7 +6,6 @@ The app only shows what the session computes; long work runs in worker threads.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -15,9 +14,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Header
 
+from trainer.tui.base import guarded
 from trainer.tui.messages import SessionEvent
-
-log = logging.getLogger("levelvoice.tui")
 
 THEMES = {"dark": "textual-dark", "light": "textual-light"}
 
@@ -77,6 +75,7 @@ class LevelVoiceApp(App):
 
     # ---- the practice clock in the header ----
 
+    @guarded
     def refresh_clock(self) -> None:
         if self.practice is None:
             return
@@ -132,9 +131,15 @@ class LevelVoiceApp(App):
 
         self.push_screen(screens.make(name, **kwargs))
 
-    def log_error(self, error: BaseException | None) -> None:
-        if error is not None:
-            log.error("worker failed", exc_info=error)
+    async def run_action(self, action, default_namespace=None) -> bool:
+        """Every key action: a failure in the layers below becomes a notice, never a crash."""
+        try:
+            return await super().run_action(action, default_namespace)
+        except Exception as error:
+            from trainer.tui.base import report
+
+            report(self, error)
+            return True
 
 
 def make_app(*, practice_factory: Callable[[], Any] | None = None, warm_up: bool = True,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+import logging
+
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
@@ -20,6 +23,32 @@ def describe_error(error: BaseException | None) -> str:
     )
 
 
+log = logging.getLogger("levelvoice.tui")
+
+
+def report(node, error: BaseException) -> None:
+    """Show a failure as a notice (and keep the details in the log): the app keeps running."""
+    log.error("handled failure", exc_info=error)
+    node.notify(describe_error(error), title="Problem", severity="error", timeout=12)
+
+
+def guarded(method):
+    """For event handlers and refreshes that call the layers below: a failure becomes a notice.
+
+    (Key actions are already guarded by `LevelVoiceApp.run_action`.)
+    """
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except Exception as error:  # a notice, never a crash: takes are already safe on disk
+            report(self, error)
+            return None
+
+    return wrapper
+
+
 class LevelVoiceScreen(Screen):
     """Base screen: `self.practice` and one handler that turns worker failures into notices."""
 
@@ -29,5 +58,4 @@ class LevelVoiceScreen(Screen):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR:
-            self.app.log_error(event.worker.error)
-            self.notify(describe_error(event.worker.error), title="Problem", severity="error", timeout=12)
+            report(self, event.worker.error)

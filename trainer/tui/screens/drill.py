@@ -16,7 +16,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.reactive import reactive
 from textual.widgets import Footer, Header, ProgressBar, Sparkline, Static
 
-from trainer.tui.base import LevelVoiceScreen
+from trainer.tui.base import LevelVoiceScreen, guarded, report
 from trainer.tui.messages import SessionEvent
 from trainer.tui.screens.dialogs import ConfirmDialog
 from trainer.tui.widgets.level_meter import LevelMeter
@@ -77,10 +77,17 @@ class DrillScreen(LevelVoiceScreen):
     # ---- set-up ----
 
     def on_mount(self) -> None:
-        self.show_drill(self.practice.drill(self._drill_id))
+        try:
+            drill = self.practice.drill(self._drill_id)
+            self.practice.begin_practice()
+        except Exception as error:  # e.g. the drill was removed meanwhile: say so, go back
+            report(self.app, error)
+            self.app.pop_screen()
+            return
+        self.show_drill(drill)
         self.watch_state(self.state)
-        self.practice.begin_practice()
 
+    @guarded
     def on_unmount(self) -> None:
         self._stop.set()
         self.practice.end_practice()
@@ -101,6 +108,7 @@ class DrillScreen(LevelVoiceScreen):
         self.state = "ready"
         self.refresh_recent()
 
+    @guarded
     def refresh_recent(self) -> None:
         recent = self.practice.recent_takes(self.drill.id, limit=12)
         scores = [t.score for t in reversed(recent) if t.score is not None]
@@ -147,6 +155,7 @@ class DrillScreen(LevelVoiceScreen):
     def run_take(self, drill, stop: threading.Event) -> None:
         self.practice.run_take(drill, post=lambda event: self.post_message(SessionEvent(event)), stop=stop)
 
+    @guarded
     def on_session_event(self, message: SessionEvent) -> None:
         event, kind = message.event, message.kind
         if kind == "PlaybackProgress":

@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 
-from trainer.tui.base import LevelVoiceScreen
+from trainer.tui.base import LevelVoiceScreen, guarded
 from trainer.tui.screens.dialogs import ConfirmDialog
 
 
@@ -37,6 +37,7 @@ class LibraryScreen(LevelVoiceScreen):
     def on_screen_resume(self) -> None:
         self.refill()
 
+    @guarded
     def refill(self) -> None:
         table = self.query_one(DataTable)
         keep = table.cursor_row
@@ -57,6 +58,7 @@ class LibraryScreen(LevelVoiceScreen):
             return None
         return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
 
+    @guarded
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.app.open_screen("drill", drill_id=event.row_key.value)
 

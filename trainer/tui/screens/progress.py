@@ -9,7 +9,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, Static
 from textual_plotext import PlotextPlot
 
-from trainer.tui.base import LevelVoiceScreen
+from trainer.tui.base import LevelVoiceScreen, guarded
 from trainer.tui.widgets.calendar import month_calendar
 
 
@@ -50,6 +50,7 @@ class ProgressScreen(LevelVoiceScreen):
         self._month = (today.year, today.month)
         self.refresh_all()
 
+    @guarded
     def refresh_all(self) -> None:
         year, month = self._month
         view = self.practice.progress(year, month)
@@ -65,6 +66,7 @@ class ProgressScreen(LevelVoiceScreen):
         self._drills = self.practice.drills_with_takes()
         self.refresh_chart()
 
+    @guarded
     def refresh_chart(self) -> None:
         plot = self.query_one(PlotextPlot)
         plt = plot.plt

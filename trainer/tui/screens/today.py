@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Header, ProgressBar, Static
 
-from trainer.tui.base import LevelVoiceScreen
+from trainer.tui.base import LevelVoiceScreen, guarded
 from trainer.tui.messages import SessionEvent
 
 
@@ -58,6 +58,7 @@ class TodayScreen(LevelVoiceScreen):
     def on_screen_resume(self) -> None:
         self.refresh_today()
 
+    @guarded
     def refresh_today(self) -> None:
         today = self.practice.today()
         self._today = today
