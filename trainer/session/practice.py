@@ -180,11 +180,11 @@ class Practice:
 
         recovered = []
         for partial in find_interrupted(paths.takes_dir()):
+            drill_id = drill_id_of(partial)  # the recovered file may get another name
             try:
                 recording = recover(partial)
             except TrainerError:  # nothing readable in it; recovery set it aside
                 continue
-            drill_id = drill_id_of(recording.path)
             try:
                 drill = self.drill(drill_id)
             except DrillError:  # a clip take, or its drill was removed: kept all the same
