@@ -181,6 +181,7 @@ class Practice:
         recovered = []
         for partial in find_interrupted(paths.takes_dir()):
             drill_id = drill_id_of(partial)  # the recovered file may get another name
+            written_at = dt.datetime.fromtimestamp(partial.stat().st_mtime, dt.timezone.utc)
             try:
                 recording = recover(partial)
             except TrainerError:  # nothing readable in it; recovery set it aside
@@ -189,12 +190,12 @@ class Practice:
                 drill = self.drill(drill_id)
             except DrillError:  # a clip take, or its drill was removed: kept all the same
                 drill = ClipDrill(drill_id)
-            self.store_recovered(drill, recording)
+            self.store_recovered(drill, recording, at=written_at)
             recovered.append(recording)
         return recovered
 
-    def store_recovered(self, drill, recording) -> TakeOutcome:
-        """Measure a recovered recording and store it as an interrupted take."""
+    def store_recovered(self, drill, recording, *, at: dt.datetime | None = None) -> TakeOutcome:
+        """Measure a recovered recording and store it as an interrupted take (recorded `at`, default now)."""
         from trainer.analysis import acoustic_features
         from trainer.audio.trial import TrialResult
         from trainer.media import read_audio
@@ -207,7 +208,7 @@ class Practice:
             message=recording.message or "Recovered after Level Voice stopped during the take.",
             take_duration_s=recording.duration_s,
         )
-        return self.judge_and_store(drill, trial, acoustic_features(audio.samples, audio.rate))
+        return self.judge_and_store(drill, trial, acoustic_features(audio.samples, audio.rate), at=at)
 
     # ---- drills ----
 
@@ -421,8 +422,12 @@ class Practice:
         for event in list(self._stop_events):
             event.set()
 
-    def judge_and_store(self, drill, trial, features) -> TakeOutcome:
-        """Judge a measured take against the baseline and the drill's bands; store it in one transaction."""
+    def judge_and_store(self, drill, trial, features, *, at: dt.datetime | None = None) -> TakeOutcome:
+        """Judge a measured take against the baseline and the drill's bands; store it in one transaction.
+
+        `at`: when the take was recorded, if not now (a recovered take); such a take belongs
+        to no practice session.
+        """
         from trainer.practice.bands import bands_for, update_bands
         from trainer.practice.verdict import judge
         from trainer.store.records import TakeRecord
@@ -435,12 +440,12 @@ class Practice:
                             latency_s=trial.latency_s, overlap_s=trial.overlap_s)
             new_bands = update_bands(bands, verdict.outcomes())
         record = TakeRecord(
-            drill_id=drill.id, at=self.now(), features=features.to_dict(),
+            drill_id=drill.id, at=self.now() if at is None else at, features=features.to_dict(),
             verdict=None if verdict is None else verdict.to_dict(), audio_path=Path(trial.take_path),
             device=self.settings.input_device or "default", overflows=trial.overflows,
             interrupted=trial.interrupted, latency_s=trial.latency_s, overlap_s=trial.overlap_s,
-            session_id=self._session_id, baseline_id=None if baseline is None else baseline.id,
-            difficulty=drill.difficulty,
+            session_id=self._session_id if at is None else None,
+            baseline_id=None if baseline is None else baseline.id, difficulty=drill.difficulty,
         )
         take_id = self.store.add_take(record, bands=new_bands)
         return TakeOutcome(take_id, drill.id, Path(trial.take_path), trial, features, verdict, complete=False,
