@@ -174,24 +174,30 @@ class Practice:
         return None if transcriber is None else transcriber.incremental()
 
     def recover_interrupted(self) -> list:
-        """Close, measure and store takes a crash or power cut interrupted; returns their Recordings."""
-        from trainer.audio.recovery import find_interrupted, recover
+        """Close, measure and store takes a crash or power cut interrupted; returns their Recordings.
+
+        Each is stored for the drill named in its file name (kept under that id even when the
+        drill is gone) and dated when it was last written. Takes another running instance is
+        still recording are left alone (see trainer.session.recovery).
+        """
+        from trainer.audio.recovery import recover
         from trainer.errors import DrillError, TrainerError
+        from trainer.session.recovery import abandoned_takes, recovery_lock
 
         recovered = []
-        for partial in find_interrupted(paths.takes_dir()):
-            drill_id = drill_id_of(partial)  # the recovered file may get another name
-            written_at = dt.datetime.fromtimestamp(partial.stat().st_mtime, dt.timezone.utc)
-            try:
-                recording = recover(partial)
-            except TrainerError:  # nothing readable in it; recovery set it aside
-                continue
-            try:
-                drill = self.drill(drill_id)
-            except DrillError:  # a clip take, or its drill was removed: kept all the same
-                drill = ClipDrill(drill_id)
-            self.store_recovered(drill, recording, at=written_at)
-            recovered.append(recording)
+        with recovery_lock(paths.takes_dir()):
+            for partial, written_at in abandoned_takes(paths.takes_dir()):
+                drill_id = drill_id_of(partial)  # the recovered file may get another name
+                try:
+                    recording = recover(partial)
+                except TrainerError:  # nothing readable in it; recovery set it aside
+                    continue
+                try:
+                    drill = self.drill(drill_id)
+                except DrillError:  # a clip take, or its drill was removed: kept all the same
+                    drill = ClipDrill(drill_id)
+                self.store_recovered(drill, recording, at=written_at)
+                recovered.append(recording)
         return recovered
 
     def store_recovered(self, drill, recording, *, at: dt.datetime | None = None) -> TakeOutcome:
