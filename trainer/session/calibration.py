@@ -71,8 +71,8 @@ class CalibrationAnswer:
 def judge_level(features) -> LevelCheck:
     """Is this a usable microphone level? One sentence either way."""
     if features.speech_s < 0.5 or features.loudness_dbfs is None:
-        return LevelCheck(False, None, "I didn't hear you. Check that the microphone is on and chosen in Settings, "
-                                       "then press Space and speak again.")
+        return LevelCheck(False, None, "I didn't hear you. Check that the microphone is on and is the one chosen "
+                                       "in the settings, then try again.")
     level = features.loudness_dbfs
     if features.clipping or (features.peak_dbfs is not None and features.peak_dbfs > TOO_LOUD_PEAK_DBFS):
         return LevelCheck(False, level, "Too loud: the sound clips. Move the microphone a little further away or "
