@@ -448,17 +448,19 @@ class Practice:
         record = TakeRecord(
             drill_id=drill.id, at=self.now() if at is None else at, features=features.to_dict(),
             verdict=None if verdict is None else verdict.to_dict(), audio_path=Path(trial.take_path),
-            device=self.settings.input_device or "default", overflows=trial.overflows,
+            device=self.input_device_name, overflows=trial.overflows,
             interrupted=trial.interrupted, latency_s=trial.latency_s, overlap_s=trial.overlap_s,
             session_id=self._session_id if at is None else None,
             baseline_id=None if baseline is None else baseline.id, difficulty=drill.difficulty,
         )
         take_id = self.store.add_take(record, bands=new_bands)
         return TakeOutcome(take_id, drill.id, Path(trial.take_path), trial, features, verdict, complete=False,
-                           warnings=self.warnings_for(trial, features, has_baseline=baseline is not None))
+                           warnings=self.warnings_for(trial, features))
 
-    def warnings_for(self, trial, features, *, has_baseline: bool | None = None) -> tuple[str, ...]:
+    def warnings_for(self, trial, features) -> tuple[str, ...]:
         """What a person should know about this take, in plain words."""
+        from trainer.practice.baseline import device_warning
+
         notes = list(features.warnings)
         if trial.interrupted and trial.message:
             notes.append(trial.message)
@@ -466,10 +468,11 @@ class Practice:
             notes.append(f"{trial.overflows} moment(s) of audio were lost while recording (the computer was busy).")
         if getattr(trial, "leak_detected", False):
             notes.append("The microphone heard the client clip: headphones give cleaner measurements.")
-        if has_baseline is None:
-            has_baseline = self.store.latest_baseline() is not None
-        if not has_baseline:
+        baseline = self.store.latest_baseline()
+        if baseline is None:
             notes.append("Not judged yet: record your calm-voice baseline first (`levelvoice calibrate`).")
+        elif other_device := device_warning(baseline, self.input_device_name):
+            notes.append(other_device)
         return tuple(notes)
 
     def rate_take(self, take_id: int, rating: int) -> None:
