@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 import sys
@@ -83,9 +84,12 @@ def test_compare_with_a_reference():
     assert isinstance(diff, Comparison)
     assert diff.loudness_db == pytest.approx(6.0, abs=0.05)
     assert diff.pitch_st == pytest.approx(0.0, abs=0.05) and diff.pitch_range_st == pytest.approx(0.0, abs=0.05)
-    assert diff.pace_ratio == pytest.approx(1.0, abs=0.01)  # articulation rate when there is no wpm
+    assert diff.pace_ratio == pytest.approx(1.0, abs=0.01)  # articulation rate, as the verdict uses
     with_words = compare(add_transcript(louder, Transcript("a b c d", ())), add_transcript(base, Transcript("a b", ())))
-    assert with_words.pace_ratio == pytest.approx(2.0, abs=0.03)  # wpm when both have it
+    assert with_words.pace_ratio == pytest.approx(1.0, abs=0.01)  # still articulation rate, not the word counts
+    louder_no_rate = dataclasses.replace(add_transcript(louder, Transcript("a b c d", ())), articulation_rate=None)
+    no_rate = compare(louder_no_rate, add_transcript(base, Transcript("a b", ())))
+    assert no_rate.pace_ratio == pytest.approx(2.0, abs=0.03)  # wpm only when a side lacks the rate
     silent = acoustic_features(np.zeros(16000, np.float32), 16000)
     assert compare(silent, base) == Comparison(None, None, None, None)
     assert set(diff.to_dict()) == {"loudness_db", "pitch_st", "pitch_range_st", "pace_ratio"}

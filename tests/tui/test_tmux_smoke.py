@@ -64,8 +64,8 @@ def test_levelvoice_opens_navigates_and_quits_in_a_real_terminal(tmux):
     tmux.keys("Escape")
     tmux.wait_for("Streak")
     tmux.keys("l")
-    screen = tmux.wait_for("Takes")  # the library's column (the Today screen names a level too)
-    assert "beginner" in screen and "Competence" in screen
+    screen = tmux.wait_for("Withdrawal")  # the library's table
+    assert "Takes" in screen and "Own" in screen
     tmux.keys("Escape")
     tmux.wait_for("Streak")
     tmux.keys("q")

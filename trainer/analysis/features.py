@@ -100,7 +100,7 @@ class Comparison:
     loudness_db: float | None  # take minus reference, speech-only RMS level
     pitch_st: float | None  # take minus reference, median pitch
     pitch_range_st: float | None  # take minus reference, 10-90 % pitch span
-    pace_ratio: float | None  # take / reference: wpm when both have it, else articulation rate
+    pace_ratio: float | None  # take / reference: articulation rate when both have it, else wpm
 
     def to_dict(self) -> dict[str, float | None]:
         return {field.name: getattr(self, field.name) for field in fields(self)}

@@ -143,10 +143,11 @@ def compare(features: TakeFeatures, reference: TakeFeatures) -> Comparison:
     def diff(a: float | None, b: float | None) -> float | None:
         return None if a is None or b is None else round(a - b, 2)
 
-    if features.wpm and reference.wpm:
-        pace = features.wpm / reference.wpm
-    elif features.articulation_rate and reference.articulation_rate:
+    # the same rule as the practice verdict: articulation rate (pauses excluded), wpm only without it
+    if features.articulation_rate and reference.articulation_rate:
         pace = features.articulation_rate / reference.articulation_rate
+    elif features.wpm and reference.wpm:
+        pace = features.wpm / reference.wpm
     else:
         pace = None
     return Comparison(

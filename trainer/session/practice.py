@@ -18,6 +18,7 @@ from typing import Any
 
 from trainer import config, paths
 from trainer.session.events import TakeOutcome, WarmUpDone
+from trainer.session.lock import recording_lock
 from trainer.session.questions import question_for
 from trainer.session.takes import ClipDrill, TakeRunner, drill_id_of
 
@@ -416,8 +417,9 @@ class Practice:
         self._take_active = True
         self._stop_events.add(stop)
         try:
-            self.touch()
-            return TakeRunner(self).run(drill, post=post, stop=stop, take_path=take_path)
+            with recording_lock():
+                self.touch()
+                return TakeRunner(self).run(drill, post=post, stop=stop, take_path=take_path)
         finally:
             self._stop_events.discard(stop)
             self._take_active = False
@@ -504,12 +506,14 @@ class Practice:
     def level_check(self, *, post: Post, stop: threading.Event):
         from trainer.session.calibration import level_check
 
-        return level_check(self, post=post, stop=stop)
+        with recording_lock():
+            return level_check(self, post=post, stop=stop)
 
     def record_calibration_answer(self, index: int, *, post: Post, stop: threading.Event):
         from trainer.session.calibration import record_answer
 
-        return record_answer(self, index, post=post, stop=stop)
+        with recording_lock():
+            return record_answer(self, index, post=post, stop=stop)
 
     def save_calibration(self, answers) -> str:
         """Store the baseline from the answers; returns it described in one sentence."""
@@ -528,7 +532,8 @@ class Practice:
         """Record a few seconds from `device`, showing the live level; says what was heard."""
         from trainer.session.calibration import level_check
 
-        return level_check(self, post=post, stop=stop, seconds=seconds, device=device).message
+        with recording_lock():
+            return level_check(self, post=post, stop=stop, seconds=seconds, device=device).message
 
     def test_speaker(self, device: str) -> str:
         """Play the cue sound (twice) on `device`."""

@@ -38,8 +38,8 @@ def take_path_for(drill_id: str, moment: dt.datetime) -> Path:
     return path
 
 
-def answer_part(samples, rate: int, trial):
-    """The part of the recording that is the therapist's answer.
+def answer_start_s(trial) -> float:
+    """Where the therapist's answer starts in the recording (seconds).
 
     The recording runs from the clip's start. With headphones the clip part is near
     silence, but with speakers it holds the clip itself, so the answer starts where the
@@ -50,8 +50,9 @@ def answer_part(samples, rate: int, trial):
     onset = trial.speech_onset_s
     if onset is not None and onset < start_s and not trial.leak_detected:
         start_s = max(onset - 0.1, 0.0)
-    start = int(start_s * rate)
-    return samples[start:] if start < len(samples) - rate // 2 else samples
+    if start_s > trial.take_duration_s - 0.5:  # nothing after the clip: measure it all
+        start_s = 0.0
+    return start_s
 
 
 def drill_id_of(take_path: Path) -> str:
@@ -137,14 +138,14 @@ class TakeRunner:
         practice = self.practice
         if not practice.analysis_ready:
             post(AnalysisWaiting("the analysis engine is still starting up"))
-        audio = read_audio(trial.take_path, mono=True)
-        answer = answer_part(audio.samples, audio.rate, trial)
-        features = acoustic_features(answer, audio.rate)
+        start_s = answer_start_s(trial)
+        audio = read_audio(trial.take_path, start_s=start_s or None, mono=True)
+        features = acoustic_features(audio.samples, audio.rate)
         outcome = practice.judge_and_store(drill, trial, features)
         post(ResultReady(outcome))
         if features.speech_s > 0:
             try:
-                transcript = self._finish_transcript(phrases, audio)
+                transcript = self._finish_transcript(phrases, audio, start_s)
                 features = add_transcript(features, transcript)
             except ModelError as err:
                 features = without_transcript(features, str(err))
@@ -155,11 +156,15 @@ class TakeRunner:
         post(TranscriptReady(complete))
         return complete
 
-    def _finish_transcript(self, phrases: _Phrases, audio):
+    def _finish_transcript(self, phrases: _Phrases, audio, start_s: float):
+        """The whole transcript: phrases done during the take, plus the tail after the last one.
+
+        `audio` starts at `start_s` in the take; word times stay in take time.
+        """
         incremental = phrases.transcriber
         if incremental is None:
             problem = self.practice.transcription_problem or "transcription is switched off"
             raise ModelError(problem)
-        start = int(phrases.end_s * audio.rate)
-        tail = audio.samples[start:]
-        return incremental.finish(tail, audio.rate, phrases.end_s) if len(tail) else incremental.finish()
+        tail_from = max(phrases.end_s, start_s)
+        tail = audio.samples[int((tail_from - start_s) * audio.rate):]
+        return incremental.finish(tail, audio.rate, tail_from) if len(tail) else incremental.finish()

@@ -7,7 +7,6 @@ The app only shows what the session computes; long work runs in worker threads.
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -40,11 +39,11 @@ class LevelVoiceApp(App):
     """
 
     def __init__(self, practice_factory: Callable[[], Any], *, warm_up: bool = True,
-                 clock: Callable[[], float] = time.time) -> None:
+                 check_devices: bool = True) -> None:
         super().__init__()
         self._practice_factory = practice_factory
         self._warm_up = warm_up
-        self._clock = clock
+        self.check_devices = check_devices
         self.practice: Any = None
         self.analysis_ready = False
         self.analysis_problem: str | None = None
@@ -138,13 +137,18 @@ class LevelVoiceApp(App):
             log.error("worker failed", exc_info=error)
 
 
-def make_app(*, practice_factory: Callable[[], Any] | None = None, warm_up: bool = True) -> LevelVoiceApp:
-    """The app with its collaborators; the CLI and the tests both build it here."""
+def make_app(*, practice_factory: Callable[[], Any] | None = None, warm_up: bool = True,
+             check_devices: bool = True) -> LevelVoiceApp:
+    """The app with its collaborators; the CLI and the tests both build it here.
+
+    `warm_up` loads the analysis engine and model in the background at start;
+    `check_devices` probes the microphone for the Today screen (off for fixed-data snapshots).
+    """
     if practice_factory is None:
         from trainer.session import Practice
 
         practice_factory = Practice.open
-    return LevelVoiceApp(practice_factory, warm_up=warm_up)
+    return LevelVoiceApp(practice_factory, warm_up=warm_up, check_devices=check_devices)
 
 
 __all__ = ["LevelVoiceApp", "make_app", "Footer", "Header"]

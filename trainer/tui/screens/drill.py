@@ -172,7 +172,7 @@ class DrillScreen(LevelVoiceScreen):
             self.refresh_recent()
 
     def on_worker_state_changed(self, event) -> None:
-        super().on_worker_state_changed(event)
+        # (the base screen's handler runs too, by Textual's dispatch, and shows the notice)
         if event.worker.group == "take" and event.state.name in ("ERROR", "CANCELLED"):
             self.state = "ready" if self._outcome is None else "result"
 

@@ -51,8 +51,9 @@ class TodayScreen(LevelVoiceScreen):
 
     def on_mount(self) -> None:
         self.refresh_today()
-        self.run_worker(self.practice.microphone_problem, thread=True, group="mic-check", exit_on_error=False,
-                        name="mic-check")
+        if self.app.check_devices:
+            self.run_worker(self.practice.microphone_problem, thread=True, group="mic-check", exit_on_error=False,
+                            name="mic-check")
 
     def on_screen_resume(self) -> None:
         self.refresh_today()
@@ -105,10 +106,9 @@ class TodayScreen(LevelVoiceScreen):
         self.query_one("#notice", Static).update("\n".join(lines))
 
     def on_worker_state_changed(self, event) -> None:
+        # (the base screen's handler runs too, by Textual's dispatch, and shows failures)
         if event.worker.name == "mic-check" and event.state.name == "SUCCESS":
             self._show_notices(event.worker.result)
-            return
-        super().on_worker_state_changed(event)
 
     def on_session_event(self, message: SessionEvent) -> None:
         if message.kind == "WarmUpDone":

@@ -1,0 +1,43 @@
+"""SVG snapshots of the main screens at 100x30 with a fixed history and a fixed clock.
+
+Update after an intended change with `pytest tests/tui/test_snapshots.py --snapshot-update`,
+then look at the report before committing the new SVGs.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.tui.fixed_data import result_outcome, seeded_practice
+from trainer.session import TranscriptReady
+from trainer.tui.app import make_app
+from trainer.tui.messages import SessionEvent
+
+SIZE = (100, 30)
+
+
+@pytest.fixture
+def app(lv_home):
+    practice = seeded_practice(lv_home)
+    return make_app(practice_factory=lambda: practice, warm_up=False, check_devices=False)
+
+
+def test_today_screen(snap_compare, app):
+    assert snap_compare(app, terminal_size=SIZE)
+
+
+def test_drill_result_screen(snap_compare, app):
+    async def show_result(pilot):
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = pilot.app.screen
+        screen.post_message(SessionEvent(TranscriptReady(result_outcome(pilot.app.practice))))
+        await pilot.pause()
+        await pilot.press("3")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=show_result)
+
+
+def test_progress_screen(snap_compare, app):
+    assert snap_compare(app, terminal_size=SIZE, press=["p"])
