@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import stat
-import threading
 
 import pytest
 import soundfile as sf
@@ -22,6 +21,7 @@ from trainer.analysis import acoustic_features
 from trainer.audio.flacfile import FlacWriter
 from trainer.audio.recovery import RECOVERED_MESSAGE
 from trainer.media import read_audio
+from trainer.session.lock import recording_lock
 from trainer.session.takes import drill_id_of, take_path_for
 
 
@@ -112,30 +112,21 @@ def test_a_take_interrupted_moments_ago_is_recovered_at_once(settings_home):
     practice.close()
 
 
-def test_a_take_still_being_recorded_is_not_recovered(settings_home):
-    """Another running instance's take in progress is left alone."""
-    path = paths.takes_dir() / "2026-03-09" / f"211530-{DRILL}.flac.partial"
+def test_nothing_is_recovered_while_a_take_is_being_recorded(settings_home):
+    """Another window's take in progress is left alone; an abandoned one waits for a later start."""
+    abandoned = crashed_take(paths.takes_dir() / "2026-03-09" / f"211530-{DRILL}.flac.partial", SPEECH_FILES[1])
+    path = paths.takes_dir() / "2026-03-10" / f"090000-{DRILL}.flac.partial"
     audio = read_audio(SPEECH_FILES[0], mono=True)
-    writer = FlacWriter(path, audio.rate)
-    block = audio.rate // 20
-    writer.write(audio.samples[:block])
-    stop = threading.Event()
-
-    def record():  # what the recorder's writer thread does: a block every 50 ms
-        start = block
-        while not stop.wait(0.05):
-            writer.write(audio.samples[start:start + block])
-            start += block
-
-    recording = threading.Thread(target=record)
     practice = open_practice()
-    recording.start()
-    try:
+    with recording_lock():  # what a take holds from start to end
+        writer = FlacWriter(path, audio.rate)
+        writer.write(audio.samples[: audio.rate])
+        writer.sync()
         assert practice.recover_interrupted() == []
-        assert path.exists() and practice.store.count_takes() == 0
-    finally:
-        stop.set()
-        recording.join()
+        writer.write(audio.samples[audio.rate: 2 * audio.rate])
         writer.close()
-        practice.close()
-    assert sf.info(path).duration > 1.0  # the recorder went on and finished it undisturbed
+    assert path.exists() and abandoned.exists() and practice.store.count_takes() == 0
+    assert sf.info(path).duration == pytest.approx(2.0, abs=0.01)  # the recording went on undisturbed
+    # the next start: nobody records, both are recovered
+    assert len(practice.recover_interrupted()) == 2 and practice.store.count_takes(DRILL) == 2
+    practice.close()

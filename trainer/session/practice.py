@@ -178,8 +178,8 @@ class Practice:
         """Close, measure and store takes a crash or power cut interrupted; returns their Recordings.
 
         Each is stored for the drill named in its file name (kept under that id even when the
-        drill is gone) and dated when it was last written. Takes another running instance is
-        still recording are left alone (see trainer.session.recovery).
+        drill is gone) and dated when it was last written. Nothing is recovered while another
+        window is recording: that waits for a later start (see trainer.session.recovery).
         """
         from trainer.audio.recovery import recover
         from trainer.errors import DrillError, TrainerError
