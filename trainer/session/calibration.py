@@ -71,8 +71,8 @@ class CalibrationAnswer:
 def judge_level(features) -> LevelCheck:
     """Is this a usable microphone level? One sentence either way."""
     if features.speech_s < 0.5 or features.loudness_dbfs is None:
-        return LevelCheck(False, None, "I didn't hear you. Check that the microphone is on and chosen in Settings, "
-                                       "then press Space and speak again.")
+        return LevelCheck(False, None, "I didn't hear you. Check that the microphone is on and is the one chosen "
+                                       "in the settings, then try again.")
     level = features.loudness_dbfs
     if features.clipping or (features.peak_dbfs is not None and features.peak_dbfs > TOO_LOUD_PEAK_DBFS):
         return LevelCheck(False, level, "Too loud: the sound clips. Move the microphone a little further away or "
@@ -114,11 +114,16 @@ def _silence(rate: int = 16000, seconds: float = 0.05):
 
 
 def record_answer(practice, index: int, *, post: Post, stop: threading.Event) -> CalibrationAnswer:
-    """Record one calm answer until the person stops speaking, and measure it."""
+    """Record one calm answer until the person stops speaking, and measure it.
+
+    Raises `CalibrationError` when nothing was heard, or too little speech to measure, so
+    that this one question can be asked again (the recording is kept either way).
+    """
     from trainer.analysis import analyze
     from trainer.audio.events import PhraseFinished
     from trainer.audio.trial import run_trial
     from trainer.media import read_audio
+    from trainer.practice.baseline import MIN_SPEECH_S
 
     moment = practice.now().astimezone(practice.tz)
     folder = paths.ensure_private_dir(paths.data_dir() / "calibration")
@@ -134,6 +139,9 @@ def record_answer(practice, index: int, *, post: Post, stop: threading.Event) ->
         raise CalibrationError(trial.message or "No answer heard: check the microphone.")
     audio = read_audio(trial.take_path, mono=True)
     features = analyze(audio.samples, audio.rate, transcriber=practice.transcriber())
+    if features.speech_s < MIN_SPEECH_S or features.loudness_dbfs is None:
+        raise CalibrationError(f"I heard only {features.speech_s:.1f} s of speech in that answer; at least "
+                               f"{MIN_SPEECH_S:.0f} s are needed, so speak for about 20 seconds.")
     return CalibrationAnswer(Path(trial.take_path), features)
 
 

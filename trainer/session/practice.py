@@ -175,27 +175,34 @@ class Practice:
         return None if transcriber is None else transcriber.incremental()
 
     def recover_interrupted(self) -> list:
-        """Close, measure and store takes a crash or power cut interrupted; returns their Recordings."""
-        from trainer.audio.recovery import find_interrupted, recover
+        """Close, measure and store takes a crash or power cut interrupted; returns their Recordings.
+
+        Each is stored for the drill named in its file name (kept under that id even when the
+        drill is gone) and dated when it was last written. Nothing is recovered while another
+        window is recording: that waits for a later start (see trainer.session.recovery).
+        """
+        from trainer.audio.recovery import recover
         from trainer.errors import DrillError, TrainerError
+        from trainer.session.recovery import abandoned_takes, recovery_lock
 
         recovered = []
-        for partial in find_interrupted(paths.takes_dir()):
-            try:
-                recording = recover(partial)
-            except TrainerError:  # nothing readable in it; recovery set it aside
-                continue
-            drill_id = drill_id_of(recording.path)
-            try:
-                drill = self.drill(drill_id)
-            except DrillError:  # a clip take, or its drill was removed: kept all the same
-                drill = ClipDrill(drill_id)
-            self.store_recovered(drill, recording)
-            recovered.append(recording)
+        with recovery_lock(paths.takes_dir()):
+            for partial, written_at in abandoned_takes(paths.takes_dir()):
+                drill_id = drill_id_of(partial)  # the recovered file may get another name
+                try:
+                    recording = recover(partial)
+                except TrainerError:  # nothing readable in it; recovery set it aside
+                    continue
+                try:
+                    drill = self.drill(drill_id)
+                except DrillError:  # a clip take, or its drill was removed: kept all the same
+                    drill = ClipDrill(drill_id)
+                self.store_recovered(drill, recording, at=written_at)
+                recovered.append(recording)
         return recovered
 
-    def store_recovered(self, drill, recording) -> TakeOutcome:
-        """Measure a recovered recording and store it as an interrupted take."""
+    def store_recovered(self, drill, recording, *, at: dt.datetime | None = None) -> TakeOutcome:
+        """Measure a recovered recording and store it as an interrupted take (recorded `at`, default now)."""
         from trainer.analysis import acoustic_features
         from trainer.audio.trial import TrialResult
         from trainer.media import read_audio
@@ -208,7 +215,7 @@ class Practice:
             message=recording.message or "Recovered after Level Voice stopped during the take.",
             take_duration_s=recording.duration_s,
         )
-        return self.judge_and_store(drill, trial, acoustic_features(audio.samples, audio.rate))
+        return self.judge_and_store(drill, trial, acoustic_features(audio.samples, audio.rate), at=at)
 
     # ---- drills ----
 
@@ -423,8 +430,12 @@ class Practice:
         for event in list(self._stop_events):
             event.set()
 
-    def judge_and_store(self, drill, trial, features) -> TakeOutcome:
-        """Judge a measured take against the baseline and the drill's bands; store it in one transaction."""
+    def judge_and_store(self, drill, trial, features, *, at: dt.datetime | None = None) -> TakeOutcome:
+        """Judge a measured take against the baseline and the drill's bands; store it in one transaction.
+
+        `at`: when the take was recorded, if not now (a recovered take); such a take belongs
+        to no practice session.
+        """
         from trainer.practice.bands import bands_for, update_bands
         from trainer.practice.verdict import judge
         from trainer.store.records import TakeRecord
@@ -437,19 +448,21 @@ class Practice:
                             latency_s=trial.latency_s, overlap_s=trial.overlap_s)
             new_bands = update_bands(bands, verdict.outcomes())
         record = TakeRecord(
-            drill_id=drill.id, at=self.now(), features=features.to_dict(),
+            drill_id=drill.id, at=self.now() if at is None else at, features=features.to_dict(),
             verdict=None if verdict is None else verdict.to_dict(), audio_path=Path(trial.take_path),
-            device=self.settings.input_device or "default", overflows=trial.overflows,
+            device=self.input_device_name, overflows=trial.overflows,
             interrupted=trial.interrupted, latency_s=trial.latency_s, overlap_s=trial.overlap_s,
-            session_id=self._session_id, baseline_id=None if baseline is None else baseline.id,
-            difficulty=drill.difficulty,
+            session_id=self._session_id if at is None else None,
+            baseline_id=None if baseline is None else baseline.id, difficulty=drill.difficulty,
         )
         take_id = self.store.add_take(record, bands=new_bands)
         return TakeOutcome(take_id, drill.id, Path(trial.take_path), trial, features, verdict, complete=False,
-                           warnings=self.warnings_for(trial, features, has_baseline=baseline is not None))
+                           warnings=self.warnings_for(trial, features))
 
-    def warnings_for(self, trial, features, *, has_baseline: bool | None = None) -> tuple[str, ...]:
+    def warnings_for(self, trial, features) -> tuple[str, ...]:
         """What a person should know about this take, in plain words."""
+        from trainer.practice.baseline import device_warning
+
         notes = list(features.warnings)
         if trial.interrupted and trial.message:
             notes.append(trial.message)
@@ -457,10 +470,11 @@ class Practice:
             notes.append(f"{trial.overflows} moment(s) of audio were lost while recording (the computer was busy).")
         if getattr(trial, "leak_detected", False):
             notes.append("The microphone heard the client clip: headphones give cleaner measurements.")
-        if has_baseline is None:
-            has_baseline = self.store.latest_baseline() is not None
-        if not has_baseline:
+        baseline = self.store.latest_baseline()
+        if baseline is None:
             notes.append("Not judged yet: record your calm-voice baseline first (`levelvoice calibrate`).")
+        elif other_device := device_warning(baseline, self.input_device_name):
+            notes.append(other_device)
         return tuple(notes)
 
     def rate_take(self, take_id: int, rating: int) -> None:

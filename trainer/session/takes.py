@@ -23,13 +23,17 @@ Post = Callable[[Any], None]
 
 
 def take_path_for(drill_id: str, moment: dt.datetime) -> Path:
-    """takes/2026-11-22/091503-anger-1-pharmacy.flac (local time); never an existing file."""
+    """takes/2026-11-22/091503-anger-1-pharmacy.flac (local time); never an existing file.
+
+    A second take in the same second gets `091503-anger-1-pharmacy.2.flac`: the number
+    follows a dot, which no drill id holds, so `drill_id_of` still reads the drill.
+    """
     folder = paths.ensure_private_dir(paths.takes_dir() / moment.strftime("%Y-%m-%d"))
     stem = f"{moment.strftime('%H%M%S')}-{drill_id}"
     path = folder / f"{stem}.flac"
     counter = 2
     while path.exists() or path.with_name(path.name + ".partial").exists():
-        path = folder / f"{stem}-{counter}.flac"
+        path = folder / f"{stem}.{counter}.flac"
         counter += 1
     return path
 
@@ -52,7 +56,7 @@ def answer_start_s(trial) -> float:
 
 
 def drill_id_of(take_path: Path) -> str:
-    """The drill id in a take's file name (inverse of `take_path_for`)."""
+    """The drill id in a take's file name (inverse of `take_path_for`; also for its `.partial`)."""
     stem = take_path.name.split(".")[0]
     return stem.split("-", 1)[1] if "-" in stem else stem
 
