@@ -117,8 +117,10 @@ def take(drill_id: str | None, clip_file: Path | None, as_json: bool, save_path:
     failures: list = []
     practice.begin_practice()  # the take's own time counts as practice
     post = _progress_printer(not as_json and sys.stderr.isatty(), failures)
-    outcome = _run_with_ctrl_c(lambda: practice.run_take(drill, post=post, stop=stop, take_path=save_path), stop)
-    practice.close()
+    try:
+        outcome = _run_with_ctrl_c(lambda: practice.run_take(drill, post=post, stop=stop, take_path=save_path), stop)
+    finally:
+        practice.close()
     if outcome is not None:
         values = {"drill": drill_id, "clip": str(clip_file) if clip_file else None, **outcome.to_dict()}
         trial = outcome.trial
