@@ -11,7 +11,7 @@ from tests.rig import active_span
 from trainer.audio.clock import ClockMap
 from trainer.audio.cue import cue_tone
 from trainer.audio.leak import LeakGate
-from trainer.audio.speech import SpeechDetector
+from trainer.analysis.speech import SpeechDetector
 
 
 def _speech(path):

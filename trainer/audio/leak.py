@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from trainer.audio.speech import FRAME_S, SILENT_DBFS, frame_levels
+from trainer.analysis.speech import FRAME_S, SILENT_DBFS, frame_levels
 
 MAX_DELAY_FRAMES = 30  # up to 300 ms from speaker to microphone (device buffers, room)
 MIN_DELAY_FRAMES = -5  # the placement can be a little late

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from trainer.audio.events import LiveLevel
-from trainer.audio.speech import SILENT_DBFS
+from trainer.analysis.speech import SILENT_DBFS
 
 UPDATES_PER_S = 15
 VOICED = 0.5  # SwiftF0's calibrated confidence for a voiced frame

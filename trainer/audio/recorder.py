@@ -32,7 +32,7 @@ from trainer.audio.live import LiveMeter, pitch_detector
 from trainer.audio.playback import LATENCY_S, supported_rate
 from trainer.audio.portaudio import quiet_stderr, sounddevice
 from trainer.audio.pulse_watch import SourceWatch
-from trainer.audio.speech import SpeechDetector
+from trainer.analysis.speech import SpeechDetector
 from trainer.errors import AudioDeviceError, TrainerError
 
 PARTIAL_SUFFIX = ".partial"

@@ -28,7 +28,7 @@ from trainer.audio.leak import LeakGate
 from trainer.audio.playback import Player
 from trainer.audio.portaudio import quiet_stderr
 from trainer.audio.recorder import Recorder
-from trainer.audio.speech import Phrase, SpeechDetector
+from trainer.analysis.speech import Phrase, SpeechDetector
 from trainer.media import Audio
 
 CUE_GAP_S = 0.15
