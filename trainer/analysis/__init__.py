@@ -8,6 +8,7 @@ first use, so `from trainer.analysis import model` stays light.
 - `compare(features, reference) -> Comparison`.
 - `Transcriber`, `Transcript`, `Word`, `IncrementalTranscriber`.
 - `SpeechGate`, `PhraseSplitter`, `frame_levels` (live speech activity), `LivePitch`.
+- `SpeechDetector` (speech found live, block by block: the recorder's).
 - `warm_up()`: pay one-time costs in a background thread at start-up.
 """
 
@@ -24,6 +25,7 @@ _EXPORTS = {
     "IncrementalTranscriber": "transcribe",
     "SpeechGate": "activity", "GateState": "activity", "PhraseSplitter": "activity", "Phrase": "activity",
     "frame_levels": "activity",
+    "SpeechDetector": "speech", "Onset": "speech",
     "LivePitch": "pitch",
     "AudioInputError": "signal",
 }
@@ -35,6 +37,7 @@ if TYPE_CHECKING:
     from trainer.analysis.features import Comparison, Segment, TakeFeatures
     from trainer.analysis.pitch import LivePitch
     from trainer.analysis.signal import AudioInputError
+    from trainer.analysis.speech import Onset, SpeechDetector
     from trainer.analysis.take import acoustic_features, add_transcript, analyze, compare, warm_up, without_transcript
     from trainer.analysis.transcribe import IncrementalTranscriber, Transcriber, Transcript, Word
 

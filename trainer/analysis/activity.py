@@ -56,9 +56,9 @@ def frame_powers(samples: np.ndarray, rate: int, hop_s: float = HOP_S) -> np.nda
     return np.einsum("ij,ij->i", blocks, blocks) / hop
 
 
-def frame_levels(samples: np.ndarray, rate: int, hop_s: float = HOP_S) -> np.ndarray:
-    """RMS level in dBFS of consecutive `hop_s` blocks (digital silence reads -150)."""
-    return db(frame_powers(samples, rate, hop_s))
+def frame_levels(samples: np.ndarray, rate: int, hop_s: float = HOP_S, *, floor_db: float = -150.0) -> np.ndarray:
+    """RMS level in dBFS of consecutive `hop_s` blocks (digital silence reads `floor_db`)."""
+    return db(frame_powers(samples, rate, hop_s), floor_db)
 
 
 @dataclass(frozen=True)

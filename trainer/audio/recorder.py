@@ -24,15 +24,15 @@ from pathlib import Path
 
 import numpy as np
 
+from trainer.analysis.speech import SpeechDetector, SpeechEvent
 from trainer.audio.clock import ClockMap
 from trainer.audio.devices import DEVICES_HINT, DeviceInfo, open_error, resolve
 from trainer.audio.events import LiveLevel
 from trainer.audio.flacfile import FlacWriter, write_flac
-from trainer.audio.live import LiveMeter, pitch_detector
+from trainer.audio.live import LiveMeter
 from trainer.audio.playback import LATENCY_S, supported_rate
 from trainer.audio.portaudio import quiet_stderr, sounddevice
 from trainer.audio.pulse_watch import SourceWatch
-from trainer.analysis.speech import SpeechDetector
 from trainer.errors import AudioDeviceError, TrainerError
 
 PARTIAL_SUFFIX = ".partial"
@@ -64,14 +64,13 @@ class Recorder:
 
     `samplerate` 0 means the device's own rate; an unsupported rate falls back to one the
     device takes (see `rate` after `start()`). `on_live` receives `LiveLevel`s and
-    `on_speech` the detector's events, both from the live thread.
+    `on_speech` the detector's events (trainer.analysis.speech), both from the live thread.
     """
 
     def __init__(self, path: Path | str, *, device: str = "", samplerate: int = 0,
                  on_live: Callable[[LiveLevel], None] | None = None,
                  detector: SpeechDetector | None = None,
-                 on_speech: Callable[[object], None] | None = None,
-                 pitch: bool = True) -> None:
+                 on_speech: Callable[[SpeechEvent], None] | None = None) -> None:
         self.path = Path(path)
         self.partial = partial_path(self.path)
         self.device_spec = device
@@ -79,13 +78,13 @@ class Recorder:
         self.on_live = on_live
         self.on_speech = on_speech
         self.detector = detector or SpeechDetector()
-        self.pitch = pitch
         self.rate = 0
         self.device: DeviceInfo | None = None
         self.clock: ClockMap | None = None
         self.overflows = 0
         self.max_callback_s = 0.0
         self.live_updates = 0
+        self._meter: LiveMeter | None = None
         self.message: str | None = None
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
         self._live_queue: queue.SimpleQueue = queue.SimpleQueue()
@@ -109,8 +108,7 @@ class Recorder:
                                    kind="input", channels=1)
         self.clock = ClockMap(self.rate)
         self.detector.start(self.rate)
-        if self.pitch:
-            pitch_detector()  # load the model now: an import in the live thread would hold up the audio
+        self._meter = LiveMeter(self.rate)
         self._writer = FlacWriter(self.partial, self.rate)
         try:
             with quiet_stderr():
@@ -212,7 +210,6 @@ class Recorder:
 
     # -- the live thread -------------------------------------------------------------------
     def _live_loop(self) -> None:
-        meter = None
         while True:
             item = self._live_queue.get()
             if item is _STOP:
@@ -221,9 +218,7 @@ class Recorder:
             for event in self.detector.push(mono):
                 if self.on_speech:
                     self.on_speech(event)
-            if meter is None:
-                meter = LiveMeter(self.rate, pitch=self.pitch)
-            for level in meter.push(mono, self.detector.speaking):
+            for level in self._meter.push(mono, self.detector):
                 self.live_updates += 1
                 if self.on_live:
                     self.on_live(level)
