@@ -84,6 +84,8 @@ class Recorder:
         self.overflows = 0
         self.max_callback_s = 0.0
         self.live_updates = 0
+        self.live_work_s = 0.0  # time the live thread spent in the detector and the meter
+        self.max_live_work_s = 0.0  # the most for one block
         self._meter: LiveMeter | None = None
         self.message: str | None = None
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
@@ -215,10 +217,16 @@ class Recorder:
             if item is _STOP:
                 break
             mono, _start = item
-            for event in self.detector.push(mono):
+            began = time.perf_counter()
+            events = self.detector.push(mono)
+            levels = self._meter.push(mono, self.detector)
+            spent = time.perf_counter() - began
+            self.live_work_s += spent
+            self.max_live_work_s = max(self.max_live_work_s, spent)
+            for event in events:
                 if self.on_speech:
                     self.on_speech(event)
-            for level in self._meter.push(mono, self.detector):
+            for level in levels:
                 self.live_updates += 1
                 if self.on_live:
                     self.on_live(level)
