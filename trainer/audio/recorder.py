@@ -31,7 +31,7 @@ from trainer.audio.events import LiveLevel
 from trainer.audio.flacfile import FlacWriter, write_flac
 from trainer.audio.live import LiveMeter
 from trainer.audio.playback import LATENCY_S, supported_rate
-from trainer.audio.portaudio import quiet_stderr, sounddevice
+from trainer.audio.portaudio import close_stream, quiet_stderr, sounddevice
 from trainer.audio.pulse_watch import SourceWatch
 from trainer.errors import AudioDeviceError, TrainerError
 
@@ -265,12 +265,7 @@ class Recorder:
         self._stopped = True
         stream, self._stream = self._stream, None
         if stream is not None:
-            with quiet_stderr():
-                try:
-                    stream.abort()
-                    stream.close()
-                except Exception:
-                    pass  # a lost device may refuse; what was recorded is already safe
+            close_stream(stream)
         self._queue.put(_STOP)
         for thread in self._threads:
             thread.join()
