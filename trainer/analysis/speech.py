@@ -35,6 +35,7 @@ import numpy as np
 
 from trainer.analysis.activity import HOP_S, MIN_VOICED_S, STEADY_MIN_S, STEADY_SPREAD_DB, frame_levels
 from trainer.analysis.features import Segment
+from trainer.analysis.pitch import LivePitch
 
 FRAME_S = HOP_S
 ABSOLUTE_MIN_DBFS = -50.0
@@ -90,7 +91,7 @@ class SpeechDetector:
         self.leak = leak
         self.rate = 0
         self.hop = 0
-        self.pitch = None  # a LivePitch once started
+        self.pitch: LivePitch | None = None  # tracks the frames' F0 once started
         self._pending = np.zeros(0, dtype=np.float32)
         self._levels: list[float] = []
         self._f0: list[float] = []  # per frame, NaN where unvoiced
@@ -107,8 +108,6 @@ class SpeechDetector:
         self.first_onset_s: float | None = None
 
     def start(self, rate: int) -> None:
-        from trainer.analysis.pitch import LivePitch
-
         self.rate = int(rate)
         self.hop = max(1, int(round(rate * FRAME_S)))
         self.pitch = LivePitch(self.rate, hop=self.hop)

@@ -5,8 +5,9 @@ Three threads, each doing one thing:
 - The writer thread appends blocks to the take's FLAC file as they arrive (synced to the
   disk twice a second, so a crash loses at most half a second) and keeps them in memory.
   It also watches for a microphone that went away.
-- The live thread computes the level and pitch about 15 times a second and runs the
-  speech detector; slow work there can never make the audio drop out.
+- The live thread runs the speech detector (trainer.analysis.speech, which also tracks the
+  pitch) and the meter (level and pitch about 15 times a second); slow work there can
+  never make the audio drop out.
 
 While recording, the file is `<name>.partial`; only a take that was closed properly gets its
 final name, so an interrupted take is never mistaken for a finished one (see recovery.py).
