@@ -4,7 +4,9 @@
 
 Starts a private PulseAudio daemon (tests/rig.py), plays the LibriSpeech voices from
 tests/data/speech into the virtual microphone over and over, and runs the benchmark
-command in that environment. Arguments are passed on to `levelvoice bench-audio`.
+command in that environment. Its fresh data folder gets one saved take of real speech
+(the voices, 20 s), so the analysis load is the real one, transcription included.
+Arguments are passed on to `levelvoice bench-audio`.
 """
 
 from __future__ import annotations
@@ -25,8 +27,22 @@ from tests.rig import PulseRig
 SPEECH = sorted((ROOT / "tests" / "data" / "speech").glob("*.ogg"))
 
 
+def save_previous_take(home: Path) -> None:
+    """20 s of the real voices as a saved take: what the benchmark analyses while recording."""
+    import numpy as np
+    import soundfile as sf
+
+    voices = [sf.read(path, dtype="float32") for path in SPEECH]
+    rate = voices[0][1]
+    speech = np.concatenate([samples for samples, _ in voices])[: 20 * rate]
+    folder = home / "data" / "takes" / "bench"
+    folder.mkdir(parents=True)
+    sf.write(folder / "take.flac", speech, rate)
+
+
 def main() -> int:
     with tempfile.TemporaryDirectory() as root:
+        save_previous_take(Path(root) / "home")
         rig = PulseRig(Path(root) / "rig").start()
         done = threading.Event()
 

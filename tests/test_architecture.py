@@ -65,3 +65,11 @@ def test_starting_the_tui_loads_no_heavy_library():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_test_extra_libraries_are_only_the_benchmarks_business():
+    """swift-f0 and praat-parselmouth come with the test extra only: the app must run without them."""
+    test_only = ("swift_f0", "parselmouth", "pyloudnorm")
+    users = {str(f.relative_to(PACKAGE)) for f in files_of(".") for name in imported_modules(f)
+             if name.split(".")[0] in test_only}
+    assert users <= {"analysis/benchmark.py"}

@@ -1,4 +1,4 @@
-"""Speech activity: no speech in silence, noise or hum; speech found in real voices; live gate and phrases."""
+"""Speech activity of a whole take: no speech in silence, noise, hum or a breath; speech found in real voices."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import soxr
 
 from tests.analysis.conftest import features_of, voice
 from tests.conftest import SPEECH_FILES
-from trainer.analysis import PhraseSplitter, SpeechGate, acoustic_features, frame_levels
+from trainer.analysis import acoustic_features
+from trainer.analysis.activity import frame_levels
 from trainer.analysis.features import NO_SPEECH, TOO_SHORT
 from trainer.analysis.pitch import pitch_track
 
@@ -190,66 +191,3 @@ def test_frame_levels_measure_rms_in_dbfs():
     assert len(levels) == 20
     np.testing.assert_allclose(levels, -20.0, atol=0.1)
     assert frame_levels(np.zeros(RATE, np.float32), RATE)[0] == -150.0
-
-
-def live(samples: np.ndarray, rate: int, block_s: float = 1 / 15):
-    gate, states = SpeechGate(rate), []
-    block = int(block_s * rate)
-    for start in range(0, len(samples), block):
-        states.append(gate.push(samples[start: start + block]))
-    return states
-
-
-@pytest.mark.parametrize("rate", [16000, 48000])
-def test_live_gate_follows_the_speech(speech, rate):
-    """Blocks of 1/15 s: speaking inside the offline speech segments, silent in long pauses and after."""
-    path, samples, source = speech
-    take = np.concatenate([soxr.resample(samples, source, rate).astype(np.float32), noise(2.0, -70, rate)])
-    offline = features_of(path)
-    states = live(take, rate)
-    times = np.array([s.time_s for s in states])
-    speaking = np.array([s.speaking for s in states])
-    inside = np.zeros(len(times), bool)
-    for segment in offline.segments:
-        inside |= (times > segment.start_s + 0.1) & (times < segment.end_s)
-    assert speaking[inside].mean() > 0.8
-    after = times > offline.offset_s + 0.5
-    assert not speaking[after].any()
-    end = states[-1]
-    assert end.heard_speech and end.silence_s > 1.5
-    assert abs(end.last_speech_s - offline.offset_s) < 0.3
-    assert end.floor_db < offline.loudness_dbfs - 20
-
-
-def test_live_gate_never_speaks_in_noise_or_hum():
-    for take in (noise(6, -40), tone(100, 6, -20, harmonics=10), np.zeros(6 * RATE, np.float32)):
-        states = live(take, RATE)
-        assert not any(s.speaking for s in states[5:])  # the first blocks have no floor yet
-        assert all(s.level_db <= -19 for s in states)
-
-
-def test_phrase_splitter_cuts_in_pauses_and_loses_nothing(speech):
-    path, samples, rate = speech
-    take = np.concatenate([samples, noise(1.5, -70, rate)])
-    splitter = PhraseSplitter(rate)
-    phrases = []
-    block = rate // 15
-    for start in range(0, len(take), block):
-        phrases += splitter.push(take[start: start + block])
-    tail = splitter.finish()
-    pieces = phrases + ([tail] if tail else [])
-    np.testing.assert_array_equal(np.concatenate([p.samples for p in pieces]), take)
-    assert [p.offset_s for p in pieces] == pytest.approx(
-        np.cumsum([0] + [len(p.samples) / rate for p in pieces[:-1]]).tolist())
-    assert len(phrases) >= 2
-    segments = features_of(path).segments
-    for phrase in phrases[1:] + ([tail] if tail else []):
-        cut = phrase.offset_s
-        assert not any(s.start_s + 0.05 < cut < s.end_s - 0.05 for s in segments), cut
-
-
-def test_live_gate_lets_go_of_a_fan_that_starts_mid_take():
-    take = np.concatenate([noise(3, -65), tone(100, 6, -30, harmonics=10) + noise(6, -65)])
-    states = live(take, RATE)
-    assert not any(s.speaking for s in states if s.time_s > 3 + 1.3)
-    assert states[-1].silence_s > 4.0

@@ -161,7 +161,7 @@ def test_bench_prints_every_figure(lv_home):
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
     for key in ("audio_s", "acoustic_ms", "transcript_ms", "total_ms", "naive_acoustic_ms", "naive_ms",
-                "praat_pitch_ms", "cold_first_ms"):
+                "praat_pitch_ms", "pitch_ms", "swift_f0_pitch_ms", "cold_first_ms"):
         assert isinstance(data[key], float), key
     assert data["audio_s"] == 20.0
     assert data["naive_ms"] > data["naive_acoustic_ms"] and data["total_ms"] > data["acoustic_ms"]

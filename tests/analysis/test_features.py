@@ -101,7 +101,7 @@ def test_analysis_stays_free_of_ui_audio_and_storage_and_imports_lazily():
         "assert 'numpy' not in sys.modules, 'the package import must stay light'\n"
         "from trainer.analysis import model\n"
         "assert 'numpy' not in sys.modules\n"
-        "from trainer.analysis import acoustic_features, analyze, Transcriber, SpeechGate, LivePitch, warm_up\n"
+        "from trainer.analysis import acoustic_features, analyze, Transcriber, SpeechDetector, LivePitch, warm_up\n"
         "import trainer.analysis.benchmark\n"
         "import numpy as np\n"
         "acoustic_features(np.zeros(16000, np.float32), 16000)\n"

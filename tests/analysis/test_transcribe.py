@@ -10,7 +10,8 @@ import pytest
 
 from tests.analysis.conftest import features_of
 from tests.analysis.variants import resample_shift, tempo, with_fillers
-from trainer.analysis import PhraseSplitter, Transcriber, acoustic_features, analyze
+from trainer.analysis import Transcriber, acoustic_features, analyze
+from trainer.analysis.benchmark import transcribe_live
 from trainer.analysis.features import NO_TRANSCRIPT
 from trainer.analysis.pace import is_filler, split_words
 
@@ -54,27 +55,14 @@ def test_analyze_fills_pace_and_transcript(speech, transcriber):
     assert not features.warnings
 
 
-def incremental_transcript(samples: np.ndarray, rate: int, transcriber: Transcriber):
-    """The take fed in 1/15 s blocks, cut at its pauses, each phrase queued as it ends."""
-    splitter, incremental = PhraseSplitter(rate), transcriber.incremental()
-    block = rate // 15
-    count = 0
-    for start in range(0, len(samples), block):
-        for phrase in splitter.push(samples[start: start + block]):
-            incremental.add_phrase(phrase.samples, phrase.rate, phrase.offset_s)
-            count += 1
-    tail = splitter.finish()
-    transcript = incremental.finish(tail.samples, tail.rate, tail.offset_s) if tail else incremental.finish()
-    return transcript, count
-
-
 def test_phrase_by_phrase_keeps_the_words_of_one_shot_transcription(speech, transcriber):
-    """Cut at pauses, Whisper loses a little context: proper nouns may come out differently,
-    the rest stays (measured: 90-100 % of the one-shot words on these voices)."""
+    """The app's path (the recorder's speech detector cuts the take at its pauses; each phrase is
+    transcribed while the speaker goes on). Cut at pauses, Whisper loses a little context: proper
+    nouns may come out differently, the rest stays (measured: 92-96 % of the one-shot words)."""
     path, samples, rate = speech
     take = np.concatenate([samples, np.zeros(int(1.5 * rate), np.float32)])
     whole = transcriber.transcribe(take, rate)
-    pieces, phrases = incremental_transcript(take, rate, transcriber)
+    pieces, phrases = transcribe_live(take, rate, transcriber, realtime=False)
     assert phrases >= 2
     assert overlap(split_words(whole.text), split_words(pieces.text)) >= 0.85
     times = [w.start_s for w in pieces.words]
@@ -83,9 +71,11 @@ def test_phrase_by_phrase_keeps_the_words_of_one_shot_transcription(speech, tran
                               autojunk=False)
     pairs = [(i + k, j + k) for i, j, size in matcher.get_matching_blocks() for k in range(size)]
     assert len(pairs) >= 0.8 * len(whole.words)
-    for i, j in pairs:  # the same word ends at about the same time (Whisper starts a word after a
-        # silence early, in either transcript, so the ends are the steadier mark)
-        assert abs(whole.words[i].end_s - pieces.words[j].end_s) < 0.5, (whole.words[i], pieces.words[j])
+    # the same word ends at about the same time (Whisper starts a word after a silence early, in either
+    # transcript, so the ends are the steadier mark); a word at a pause may land on the other side of it
+    # (measured: at most one word per voice, 0.7 s off)
+    ends = np.array([abs(whole.words[i].end_s - pieces.words[j].end_s) for i, j in pairs])
+    assert np.mean(ends < 0.5) >= 0.95 and ends.max() < 1.0, ends
 
 
 def test_incremental_transcriber_joins_several_queued_phrases(speech, transcriber):

@@ -1,4 +1,5 @@
-"""Pure parts of the audio engine, on real speech: clock mapping, speech detection, leak gate, cue."""
+"""Pure parts of the audio engine, on real speech: clock mapping, the speech detector as the trial
+uses it (timing against the rig's reference, the leak gate), cue."""
 
 from __future__ import annotations
 
@@ -8,10 +9,10 @@ import soundfile as sf
 
 from tests.audio.truth import ONSET_DB
 from tests.rig import active_span
+from trainer.analysis.speech import Onset, SpeechDetector
 from trainer.audio.clock import ClockMap
 from trainer.audio.cue import cue_tone
 from trainer.audio.leak import LeakGate
-from trainer.audio.speech import SpeechDetector
 
 
 def _speech(path):
@@ -61,7 +62,7 @@ def test_detector_finds_the_speech_of_a_real_voice(speech_file):
     assert detector.phrases, "no speech found"
     assert abs(detector.first_onset_s - start) < 0.03
     assert abs(detector.phrases[-1].end_s - end) < 0.12
-    assert ("onset", detector.first_onset_s) in events
+    assert Onset(detector.first_onset_s) in events
     assert detector.speech_s() > 0.6 * (end - start)
     # read speech has pauses: several phrases, none shorter than the minimum
     assert len(detector.phrases) >= 2

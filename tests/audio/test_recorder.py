@@ -169,7 +169,7 @@ signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 resource.setrlimit(resource.RLIMIT_FSIZE, (120_000, 120_000))  # a disk with room for a few seconds
 sys.path.insert(0, {ROOT!r})
 from trainer.audio.recorder import Recorder
-rec = Recorder({str(take)!r}, pitch=False)
+rec = Recorder({str(take)!r})
 rec.start()
 deadline = time.monotonic() + 25
 while not rec.ended and time.monotonic() < deadline:
@@ -194,7 +194,7 @@ print(json.dumps(dict(path=str(r.path), duration=r.duration_s, interrupted=r.int
 
 
 def test_an_unsupported_recording_rate_falls_back_to_one_the_device_takes(pulse_rig, tmp_path):
-    recorder = Recorder(tmp_path / "takes" / "take.flac", samplerate=500_000, pitch=False)
+    recorder = Recorder(tmp_path / "takes" / "take.flac", samplerate=500_000)
     recorder.start()
     time.sleep(0.5)
     recording = recorder.stop()

@@ -7,7 +7,7 @@ first use, so `from trainer.analysis import model` stays light.
 - `add_transcript(features, transcript)`, `analyze(samples, rate, transcriber=)`.
 - `compare(features, reference) -> Comparison`.
 - `Transcriber`, `Transcript`, `Word`, `IncrementalTranscriber`.
-- `SpeechGate`, `PhraseSplitter`, `frame_levels` (live speech activity), `LivePitch`.
+- `SpeechDetector` (speech found live, block by block: the recorder's), `LivePitch` (its pitch).
 - `warm_up()`: pay one-time costs in a background thread at start-up.
 """
 
@@ -22,8 +22,7 @@ _EXPORTS = {
     "TakeFeatures": "features", "Segment": "features", "Comparison": "features",
     "Transcriber": "transcribe", "Transcript": "transcribe", "Word": "transcribe",
     "IncrementalTranscriber": "transcribe",
-    "SpeechGate": "activity", "GateState": "activity", "PhraseSplitter": "activity", "Phrase": "activity",
-    "frame_levels": "activity",
+    "SpeechDetector": "speech", "Onset": "speech",
     "LivePitch": "pitch",
     "AudioInputError": "signal",
 }
@@ -31,10 +30,10 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 if TYPE_CHECKING:
-    from trainer.analysis.activity import GateState, Phrase, PhraseSplitter, SpeechGate, frame_levels
     from trainer.analysis.features import Comparison, Segment, TakeFeatures
     from trainer.analysis.pitch import LivePitch
     from trainer.analysis.signal import AudioInputError
+    from trainer.analysis.speech import Onset, SpeechDetector
     from trainer.analysis.take import acoustic_features, add_transcript, analyze, compare, warm_up, without_transcript
     from trainer.analysis.transcribe import IncrementalTranscriber, Transcriber, Transcript, Word
 

@@ -1,10 +1,11 @@
 """The analysis benchmark behind `levelvoice bench`: timings on a 20 s take of real speech.
 
 Side by side in one run: this engine (acoustic pass, transcript, whole analysis, and the
-transcript after the end of a take fed phrase by phrase in real time), a naive pipeline
-(librosa.pyin + RMS, then transcription after the take), the pitch trackers alone
-(ours, SwiftF0, and Praat's when praat-parselmouth is installed) and the cold first-call
-costs measured in fresh processes. Figures are medians over `runs` runs, in milliseconds.
+transcript after the end of a take fed in real time through the recorder's own speech
+detector and incremental transcriber), a naive pipeline (librosa.pyin + RMS, then
+transcription after the take), the pitch trackers alone (ours; SwiftF0's and Praat's when
+swift-f0 and praat-parselmouth are installed, as with the test extra) and the cold
+first-call costs measured in fresh processes. Figures are medians over `runs` runs, in milliseconds.
 """
 
 from __future__ import annotations
@@ -17,10 +18,14 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from trainer.errors import TrainerError
+
+if TYPE_CHECKING:
+    from trainer.analysis.transcribe import Transcript
 
 SPEECH_SUFFIXES = (".wav", ".flac", ".ogg", ".mp3", ".m4a")
 TAKE_S = 20.0
@@ -110,27 +115,40 @@ def praat_pitch(take: np.ndarray, rate: int) -> None:
     parselmouth.Sound(take.astype(np.float64), rate).to_pitch_ac(pitch_floor=50, pitch_ceiling=500)
 
 
-def live_take(take: np.ndarray, rate: int, transcriber) -> tuple[float, float]:
-    """Feed the take in real time as the app would (gate, live pitch, phrases transcribed in the
-    background); return the ms from the end of the take to the transcript, and to the whole result."""
-    from trainer.analysis.activity import PhraseSplitter
-    from trainer.analysis.pitch import LivePitch
-    from trainer.analysis.take import acoustic_features, add_transcript
+def transcribe_live(take: np.ndarray, rate: int, transcriber, *, realtime: bool = True) -> tuple[Transcript, int]:
+    """Feed the take in blocks as the recorder does: the app's speech detector (with its pitch) hears
+    it, each phrase it finishes goes to the incremental transcriber with the trial's margins, and the
+    tail after the last one is transcribed at the end. `realtime` paces the blocks like a microphone.
+    Returns the transcript and the number of phrases handed on during the take."""
+    from trainer.analysis.features import Segment
+    from trainer.analysis.speech import SpeechDetector, transcription_span
 
-    splitter, live, incremental = PhraseSplitter(rate), LivePitch(rate), transcriber.incremental()
+    detector, incremental = SpeechDetector(), transcriber.incremental()
+    detector.start(rate)
     block = int(BLOCK_S * rate)
+    phrases, tail_from = 0, 0.0
     start = time.perf_counter()
     for index in range(0, len(take), block):
-        due = start + (index + block) / rate
-        time.sleep(max(0.0, due - time.perf_counter()))
-        chunk = take[index: index + block]
-        live.push(chunk)
-        for phrase in splitter.push(chunk):
-            incremental.add_phrase(phrase.samples, phrase.rate, phrase.offset_s)
-    end = time.perf_counter()
-    tail = splitter.finish()
-    transcript = (incremental.finish(tail.samples, tail.rate, tail.offset_s) if tail
-                  else incremental.finish())
+        if realtime:
+            time.sleep(max(0.0, start + (index + block) / rate - time.perf_counter()))
+        for event in detector.push(take[index: index + block]):
+            if isinstance(event, Segment):
+                begin, end = transcription_span(event)
+                incremental.add_phrase(take[int(begin * rate): int(end * rate)], rate, begin)
+                phrases, tail_from = phrases + 1, end
+    tail = take[int(tail_from * rate):]
+    return (incremental.finish(tail, rate, tail_from) if len(tail) else incremental.finish()), phrases
+
+
+def live_take(take: np.ndarray, rate: int, transcriber) -> tuple[float, float]:
+    """A take in real time through `transcribe_live`; the ms from its end to the transcript, and to the
+    whole result."""
+    from trainer.analysis.take import acoustic_features, add_transcript
+
+    block = int(BLOCK_S * rate)
+    start = time.perf_counter()
+    transcript, _ = transcribe_live(take, rate, transcriber)
+    end = start + -(-len(take) // block) * block / rate  # when the microphone handed on the last block
     transcript_ms = 1000 * (time.perf_counter() - end)
     add_transcript(acoustic_features(take, rate), transcript)
     return round(transcript_ms, 1), round(1000 * (time.perf_counter() - end), 1)

@@ -58,6 +58,12 @@ def _lags(fmin: float, fmax: float) -> tuple[int, int]:
     return max(2, int(PITCH_RATE / fmax)), int(np.ceil(PITCH_RATE / fmin)) + 1
 
 
+def _window_starts(frames: np.ndarray, hop: int, rate: int) -> np.ndarray:
+    """Where each frame's window starts in the 8 kHz signal padded with half a window of silence:
+    centred on the middle of the frame's `hop` input samples."""
+    return np.round((frames * hop + hop / 2) * PITCH_RATE / rate).astype(np.int64)
+
+
 def _cmnd(signal: np.ndarray, starts: np.ndarray, tau_max: int) -> tuple[np.ndarray, np.ndarray]:
     """YIN's cumulative-mean-normalised difference d'(tau), tau = 0..tau_max, for windows at `starts`,
     and each window's mean power (digital silence has no pitch, whatever the maths says)."""
@@ -116,17 +122,17 @@ def pitch_track(samples: np.ndarray, rate: int, *, hop_s: float = HOP_S, fmin: f
     from trainer.analysis.signal import resample
 
     x8 = resample(np.asarray(samples, dtype=np.float32), rate, PITCH_RATE)
-    n_frames = int(len(samples) // int(round(hop_s * rate)))
+    hop = max(1, int(round(hop_s * rate)))
+    n_frames = len(samples) // hop
     lo, hi = _lags(fmin, fmax)
     length = WINDOW + hi
-    hop = int(round(hop_s * PITCH_RATE))
     todo = np.arange(n_frames) if frames is None else np.flatnonzero(frames[:n_frames])
     f0 = np.full(n_frames, np.nan)
     aperiodicity = np.ones(n_frames)
     if len(todo) == 0:
         return PitchTrack(hop_s, f0, aperiodicity)
     padded = np.concatenate((np.zeros(length // 2, np.float32), x8, np.zeros(length, np.float32)))
-    cmnd, power = _cmnd(padded, todo * hop + hop // 2, hi)  # windows centred on each frame's middle
+    cmnd, power = _cmnd(padded, _window_starts(todo, hop, rate), hi)
     audible = power > SILENT_POWER
     period, dip = _pick(cmnd, lo, hi)
     voiced = (dip < VOICED_APERIODICITY) & audible
@@ -180,64 +186,66 @@ def pitch_stats(track: PitchTrack, frames: np.ndarray) -> PitchStats | None:
 
 
 class LivePitch:
-    """Pitch of a live stream, block by block, with the same tracker as the take summary.
+    """F0 of a live stream, 10 ms frame by frame, with the same tracker as the take summary.
 
-    `push(block)` returns the median F0 (Hz) of the voiced frames that block completed
-    (the resampler hands on audio in bursts, so a block may complete none: then the last
-    value stands), or None when the block holds no speech (a `SpeechGate` inside
-    decides) or no voicing.
-    The search band narrows to the speaker's own range (the two-pass rule over the last
-    three seconds of voiced frames), which keeps the meter free of octave jumps. It keeps
-    a few tens of milliseconds of context, so a block costs about a millisecond. Drive one
-    instance from one thread.
+    `push(block)` returns the F0 (Hz, NaN where unvoiced) of each frame the block completed;
+    frame k covers input samples [k·hop, (k+1)·hop), as in `pitch_track`, so the frames line
+    up with a level meter's. A frame is ready a few tens of milliseconds after its end (its
+    window reaches past it, and the resampler holds a little back); `finish()` returns the
+    rest. The search band narrows to the speaker's own range (the two-pass rule over the last
+    three seconds of voiced frames), which keeps it free of octave jumps. A block of 1/15 s
+    costs about a millisecond. Drive one instance from one thread.
     """
 
-    def __init__(self, rate: int, *, fmin: float = FMIN_HZ, fmax: float = FMAX_HZ, hop_s: float = HOP_S) -> None:
+    def __init__(self, rate: int, *, hop: int | None = None, fmin: float = FMIN_HZ, fmax: float = FMAX_HZ) -> None:
         import soxr
-
-        from trainer.analysis.activity import SpeechGate
+        from scipy import fft  # noqa: F401  (imported now: the first frame must not wait for it)
 
         self.rate = int(rate)
-        self.gate = SpeechGate(rate)
-        self._resampler = None if rate == PITCH_RATE else soxr.ResampleStream(rate, PITCH_RATE, 1, dtype="float32", quality="LQ")
+        self.hop = hop or max(1, int(round(HOP_S * rate)))  # input samples per frame
+        self._resampler = None if rate == PITCH_RATE else soxr.ResampleStream(rate, PITCH_RATE, 1, dtype="float32",
+                                                                               quality="LQ")
         self._fmin, self._fmax = fmin, fmax
         self._lo, self._hi = _lags(fmin, fmax)
-        self._hop = int(round(hop_s * PITCH_RATE))
         self._length = WINDOW + self._hi
-        self._buffer = np.zeros(self._length, dtype=np.float32)  # silence before the stream starts
-        self._next = 0  # start of the next window within the buffer
-        self._recent: deque[float] = deque(maxlen=int(3.0 / hop_s))
-        self._last: float | None = None
+        self._buffer = np.zeros(self._length // 2, dtype=np.float32)  # silence before the stream, as pitch_track pads
+        self._offset = 0  # position of _buffer[0] in the padded 8 kHz stream
+        self._samples = 0  # input samples pushed
+        self.frames = 0  # frames returned so far
+        self._recent: deque[float] = deque(maxlen=int(round(3.0 * rate / self.hop)))
 
-    def push(self, block: np.ndarray) -> float | None:
+    def push(self, block: np.ndarray) -> np.ndarray:
         x = np.asarray(block, dtype=np.float32)
         if x.ndim == 2:
             x = x.mean(axis=1, dtype=np.float32)
-        speaking = self.gate.push(x).speaking
+        self._samples += len(x)
         if self._resampler is not None:
             x = self._resampler.resample_chunk(x)
         self._buffer = np.concatenate((self._buffer, x))
-        count = max(0, (len(self._buffer) - self._next - self._length) // self._hop + 1)
-        if not speaking:
-            self._last = None
-        if count == 0:
-            return self._last
-        starts = self._next + np.arange(count) * self._hop
-        self._next += count * self._hop
-        keep = self._next - self._hop
-        buffer = self._buffer
-        self._buffer = self._buffer[keep:]
-        self._next -= keep
-        if not speaking:
-            return None
-        cmnd, power = _cmnd(buffer, starts, self._hi)
+        return self._track(self._offset + len(self._buffer))
+
+    def finish(self) -> np.ndarray:
+        """The frames still pending at the end of the stream (its end reads as silence)."""
+        tail = self._resampler.resample_chunk(np.zeros(0, np.float32), last=True) if self._resampler else np.zeros(0)
+        self._buffer = np.concatenate((self._buffer, tail.astype(np.float32), np.zeros(self._length, np.float32)))
+        return self._track(self._offset + len(self._buffer))
+
+    def _track(self, available: int) -> np.ndarray:
+        complete = self._samples // self.hop  # frames whose input has fully arrived
+        candidates = np.arange(self.frames, complete)
+        starts = _window_starts(candidates, self.hop, self.rate)
+        ready = candidates[starts + self._length <= available]
+        if len(ready) == 0:
+            return np.zeros(0)
+        starts = starts[: len(ready)] - self._offset
+        cmnd, power = _cmnd(self._buffer, starts, self._hi)
         band = _second_pass(np.fromiter(self._recent, float), self._fmin, self._fmax) or (self._lo, self._hi)
         period, dip = _pick(cmnd, *band)
         voiced = (dip < VOICED_APERIODICITY) & (power > SILENT_POWER)
-        if not voiced.any():
-            self._last = None
-            return None
-        hz = PITCH_RATE / period[voiced]
-        self._recent.extend(hz.tolist())
-        self._last = float(np.median(hz))
-        return self._last
+        f0 = np.where(voiced, PITCH_RATE / period, np.nan)
+        self._recent.extend(f0[voiced].tolist())
+        self.frames += len(ready)
+        keep = int(_window_starts(np.array([self.frames]), self.hop, self.rate)[0]) - self._offset
+        self._buffer = self._buffer[keep:]
+        self._offset += keep
+        return f0

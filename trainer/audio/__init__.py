@@ -6,6 +6,7 @@
   live level and pitch about 15 times a second, microphone loss and full disk handled.
 - `trial.run_trial`: clip, cue, recording, end of speech, latency and overlap in the take's timeline.
 - `recovery`: finds and closes takes a crash left behind.
-- Pure helpers: `clock` (stream times to samples), `speech` (speech detector), `leak` (clip heard by
-  the microphone), `cue` (the "your turn" sound), `events` (what a trial reports).
+- Pure helpers: `clock` (stream times to samples), `leak` (clip heard by the microphone), `cue` (the
+  "your turn" sound), `events` (what a trial reports). The speech detector the recorder runs is
+  trainer.analysis.speech: pure analysis, shared with the benchmark.
 """

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from trainer.audio.speech import FRAME_S, SILENT_DBFS, frame_levels
+from trainer.analysis.activity import frame_levels
+from trainer.analysis.speech import FRAME_S, SILENT_DBFS
 
 MAX_DELAY_FRAMES = 30  # up to 300 ms from speaker to microphone (device buffers, room)
 MIN_DELAY_FRAMES = -5  # the placement can be a little late
@@ -26,8 +27,7 @@ class LeakGate:
     """Predicts the leak level per take frame; see the module docstring."""
 
     def __init__(self, reference: np.ndarray, rate: int) -> None:
-        hop = max(1, int(round(rate * FRAME_S)))
-        self._ref_db = frame_levels(np.asarray(reference, dtype=np.float32), hop)
+        self._ref_db = frame_levels(reference, rate, FRAME_S, floor_db=SILENT_DBFS)
         self._ref_active = self._ref_db > max(float(self._ref_db.max(initial=SILENT_DBFS)) - 35.0, -70.0)
         self._start: int | None = None  # take frame where the reference starts
         self._mic: list[float] = []

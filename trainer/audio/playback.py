@@ -9,7 +9,7 @@ import numpy as np
 
 from trainer.audio.clock import ClockMap
 from trainer.audio.devices import DeviceInfo, open_error, resolve
-from trainer.audio.portaudio import quiet_stderr, sounddevice
+from trainer.audio.portaudio import close_stream, quiet_stderr, sounddevice
 from trainer.errors import AudioDeviceError
 from trainer.media import Audio
 
@@ -131,11 +131,7 @@ class Player:
         self._stopped = True
         stream, self._stream = self._stream, None
         if stream is not None:
-            with quiet_stderr():
-                try:
-                    stream.abort()
-                finally:
-                    stream.close()
+            close_stream(stream)
         self._done.set()
 
     def wait(self, timeout: float | None = None) -> bool:

@@ -62,6 +62,17 @@ def quiet_stderr():
                 _scratch = None
 
 
+def close_stream(stream) -> None:
+    """Stop a PortAudio stream at once and close it. A device that went away may refuse either;
+    that is ignored, so stopping never fails (what was recorded or played is already handled)."""
+    with quiet_stderr():
+        for step in (stream.abort, stream.close):
+            try:
+                step()
+            except Exception:
+                pass
+
+
 def sounddevice() -> ModuleType:
     """The sounddevice module, with PortAudio initialised; `AudioDeviceError` if unusable."""
     global _module

@@ -5,8 +5,9 @@ Three threads, each doing one thing:
 - The writer thread appends blocks to the take's FLAC file as they arrive (synced to the
   disk twice a second, so a crash loses at most half a second) and keeps them in memory.
   It also watches for a microphone that went away.
-- The live thread computes the level and pitch about 15 times a second and runs the
-  speech detector; slow work there can never make the audio drop out.
+- The live thread runs the speech detector (trainer.analysis.speech, which also tracks the
+  pitch) and the meter (level and pitch about 15 times a second); slow work there can
+  never make the audio drop out.
 
 While recording, the file is `<name>.partial`; only a take that was closed properly gets its
 final name, so an interrupted take is never mistaken for a finished one (see recovery.py).
@@ -24,15 +25,15 @@ from pathlib import Path
 
 import numpy as np
 
+from trainer.analysis.speech import SpeechDetector, SpeechEvent
 from trainer.audio.clock import ClockMap
 from trainer.audio.devices import DEVICES_HINT, DeviceInfo, open_error, resolve
 from trainer.audio.events import LiveLevel
 from trainer.audio.flacfile import FlacWriter, write_flac
-from trainer.audio.live import LiveMeter, pitch_detector
+from trainer.audio.live import LiveMeter
 from trainer.audio.playback import LATENCY_S, supported_rate
-from trainer.audio.portaudio import quiet_stderr, sounddevice
+from trainer.audio.portaudio import close_stream, quiet_stderr, sounddevice
 from trainer.audio.pulse_watch import SourceWatch
-from trainer.audio.speech import SpeechDetector
 from trainer.errors import AudioDeviceError, TrainerError
 
 PARTIAL_SUFFIX = ".partial"
@@ -64,14 +65,13 @@ class Recorder:
 
     `samplerate` 0 means the device's own rate; an unsupported rate falls back to one the
     device takes (see `rate` after `start()`). `on_live` receives `LiveLevel`s and
-    `on_speech` the detector's events, both from the live thread.
+    `on_speech` the detector's events (trainer.analysis.speech), both from the live thread.
     """
 
     def __init__(self, path: Path | str, *, device: str = "", samplerate: int = 0,
                  on_live: Callable[[LiveLevel], None] | None = None,
                  detector: SpeechDetector | None = None,
-                 on_speech: Callable[[object], None] | None = None,
-                 pitch: bool = True) -> None:
+                 on_speech: Callable[[SpeechEvent], None] | None = None) -> None:
         self.path = Path(path)
         self.partial = partial_path(self.path)
         self.device_spec = device
@@ -79,13 +79,15 @@ class Recorder:
         self.on_live = on_live
         self.on_speech = on_speech
         self.detector = detector or SpeechDetector()
-        self.pitch = pitch
         self.rate = 0
         self.device: DeviceInfo | None = None
         self.clock: ClockMap | None = None
         self.overflows = 0
         self.max_callback_s = 0.0
         self.live_updates = 0
+        self.live_work_s = 0.0  # time the live thread spent in the detector and the meter
+        self.max_live_work_s = 0.0  # the most for one block
+        self._meter: LiveMeter | None = None
         self.message: str | None = None
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
         self._live_queue: queue.SimpleQueue = queue.SimpleQueue()
@@ -109,8 +111,7 @@ class Recorder:
                                    kind="input", channels=1)
         self.clock = ClockMap(self.rate)
         self.detector.start(self.rate)
-        if self.pitch:
-            pitch_detector()  # load the model now: an import in the live thread would hold up the audio
+        self._meter = LiveMeter(self.rate)
         self._writer = FlacWriter(self.partial, self.rate)
         try:
             with quiet_stderr():
@@ -212,18 +213,21 @@ class Recorder:
 
     # -- the live thread -------------------------------------------------------------------
     def _live_loop(self) -> None:
-        meter = None
         while True:
             item = self._live_queue.get()
             if item is _STOP:
                 break
             mono, _start = item
-            for event in self.detector.push(mono):
+            began = time.perf_counter()
+            events = self.detector.push(mono)
+            levels = self._meter.push(mono, self.detector)
+            spent = time.perf_counter() - began
+            self.live_work_s += spent
+            self.max_live_work_s = max(self.max_live_work_s, spent)
+            for event in events:
                 if self.on_speech:
                     self.on_speech(event)
-            if meter is None:
-                meter = LiveMeter(self.rate, pitch=self.pitch)
-            for level in meter.push(mono, self.detector.speaking):
+            for level in levels:
                 self.live_updates += 1
                 if self.on_live:
                     self.on_live(level)
@@ -262,12 +266,7 @@ class Recorder:
         self._stopped = True
         stream, self._stream = self._stream, None
         if stream is not None:
-            with quiet_stderr():
-                try:
-                    stream.abort()
-                    stream.close()
-                except Exception:
-                    pass  # a lost device may refuse; what was recorded is already safe
+            close_stream(stream)
         self._queue.put(_STOP)
         for thread in self._threads:
             thread.join()

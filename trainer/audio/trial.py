@@ -2,7 +2,7 @@
 
 The recording starts before the clip and runs through it, so everything is measured in
 one timeline, the take's: where the clip began and ended is found from the two streams'
-clocks (see clock.py), where speech began and ended from the detector (speech.py). The
+clocks (see clock.py), where speech began and ended from the speech detector (trainer.analysis.speech). The
 take stops by itself after the answer (a silence of `hangover_s` after at least 0.5 s of
 speech), on `stop` (a key), at `max_s`, when nothing was said within `no_response_s` of
 the clip's end, or when the microphone goes away.
@@ -22,18 +22,18 @@ from pathlib import Path
 
 import numpy as np
 
+from trainer.analysis.features import Segment
+from trainer.analysis.speech import Onset, SpeechDetector, SpeechEvent, transcription_span
 from trainer.audio.cue import cue_tone
 from trainer.audio.events import Live, PhraseFinished, PlaybackProgress, SpeechStarted, Stopped, TrialEvent, YourTurn
 from trainer.audio.leak import LeakGate
 from trainer.audio.playback import Player
 from trainer.audio.portaudio import quiet_stderr
 from trainer.audio.recorder import Recorder
-from trainer.audio.speech import Phrase, SpeechDetector
 from trainer.media import Audio
 
 CUE_GAP_S = 0.15
 MIN_SPEECH_S = 0.5
-PHRASE_MARGIN_S = 0.1
 PROGRESS_EVERY_S = 0.1
 TICK_S = 0.02
 NO_RESPONSE_MESSAGE = ("No response heard: check the microphone (is it muted, or is another one selected? "
@@ -93,12 +93,11 @@ class _Trial:
         self.clip_start_s: float | None = None
 
     # -- events from the live thread ---------------------------------------------------------
-    def _on_speech(self, event: object) -> None:
-        if isinstance(event, tuple) and event[0] == "onset":
-            self.events.put(SpeechStarted(event[1]))
-        elif isinstance(event, Phrase):
-            start = max(0.0, event.start_s - PHRASE_MARGIN_S)
-            end = event.end_s + PHRASE_MARGIN_S
+    def _on_speech(self, event: SpeechEvent) -> None:
+        if isinstance(event, Onset):
+            self.events.put(SpeechStarted(event.t_s))
+        elif isinstance(event, Segment):
+            start, end = transcription_span(event)
             samples = self.recorder.samples(start, end)
             self.events.put(PhraseFinished(start, start + len(samples) / self.recorder.rate, samples,
                                            self.recorder.rate))

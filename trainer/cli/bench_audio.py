@@ -2,8 +2,10 @@
 
 Records from the chosen microphone for a few minutes while another thread analyses a
 previous take over and over (the heaviest thing the app does during a take), then prints
-the input overflows (must be 0), the audio callback's worst-case duration and the rate
-of live-meter updates. The recording goes to a temporary private file, deleted after.
+the input overflows (must be 0), the audio callback's worst-case duration, the rate of
+live-meter updates and what the live thread's work (speech detector with its pitch, meter)
+costs: its share of one core and its worst block. The recording goes to a temporary
+private file, deleted after.
 """
 
 from __future__ import annotations
@@ -38,32 +40,12 @@ def _previous_take() -> tuple[np.ndarray, int, str]:
 
 
 def _analysis_pass():
-    """One full analysis of a take: the analysis engine's, or a CPU-heavy stand-in until it exists."""
-    try:
-        from trainer.analysis import Transcriber, analyze
-    except ImportError:
-        Transcriber = analyze = None
-    if analyze is not None:
-        transcriber = Transcriber()
-        return "trainer.analysis.analyze (with transcription)", lambda samples, rate: analyze(
-            samples, rate, transcriber=transcriber)
-    from swift_f0 import SwiftF0
+    """One full analysis of a take, with transcription: the heaviest thing the app does during a take."""
+    from trainer.analysis import Transcriber, analyze
 
-    from trainer.analysis.model import load
-
-    model = load()
-    pitch = SwiftF0(threads=2)
-
-    def stand_in(samples: np.ndarray, rate: int) -> None:
-        import librosa
-
-        audio16 = librosa.resample(samples, orig_sr=rate, target_sr=16000) if rate != 16000 else samples
-        list(model.transcribe(audio16, beam_size=1, word_timestamps=True)[0])
-        pitch.detect(audio16, 16000)
-        librosa.feature.rms(y=audio16)
-        librosa.onset.onset_strength(y=audio16, sr=16000)
-
-    return "stand-in (transcription with the bundled model + SwiftF0 pitch + librosa features)", stand_in
+    transcriber = Transcriber()
+    return "trainer.analysis.analyze (with transcription)", lambda samples, rate: analyze(
+        samples, rate, transcriber=transcriber)
 
 
 @click.command("bench-audio")
@@ -124,6 +106,8 @@ def bench_audio(minutes: float, no_load: bool, as_json: bool) -> None:
         "callback_worst_ms": round(recorder.max_callback_s * 1000, 3),
         "live_updates_per_s": round(len(live_times) / wall, 2),
         "live_longest_gap_ms": round(float(gaps.max()) * 1000, 1),
+        "live_work_percent": round(100 * recorder.live_work_s / wall, 2),
+        "live_work_worst_ms": round(recorder.max_live_work_s * 1000, 2),
         "analysis": load_name,
         "analysis_passes": passes,
         "problems": [m for m in [recording.message, *load_error] if m],
