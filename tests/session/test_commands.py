@@ -102,7 +102,22 @@ def test_take_after_calibrating_from_a_file_prints_the_judged_take_and_stats_sho
     assert figures["takes_today"] == 1 and figures["baseline"]["sources"] == [str(voice)]
 
 
+@pytest.mark.model
+def test_calibrate_from_several_files_after_one_flag_uses_them_all(settings_home):
+    voices = [str(path) for path in SPEECH_FILES[1:]]
+    done = levelvoice("calibrate", "--from", *voices, home=settings_home)
+    assert done.returncode == 0, done.stderr
+    assert _stats(settings_home)["baseline"]["sources"] == voices
+
+
 # ---- calibrate --from: bad input ----
+
+def test_calibrate_with_files_but_no_from_flag_says_how_to_write_it(settings_home):
+    done = levelvoice("calibrate", str(SPEECH_FILES[1]), home=settings_home)
+    assert done.returncode == 2 and done.stdout == ""
+    assert f"levelvoice calibrate --from {SPEECH_FILES[1]}" in done.stderr
+    assert _stats(settings_home)["baseline"] is None
+
 
 def test_calibrate_from_a_missing_file_is_one_line_and_exit_2(settings_home, tmp_path):
     done = levelvoice("calibrate", "--from", str(tmp_path / "calm.wav"), home=settings_home)

@@ -42,13 +42,20 @@ def _level_check(practice) -> None:
 
 
 @click.command()
-@click.option("--from", "files", multiple=True, type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
-              help="Build the baseline from existing recordings of your calm voice (repeat for several).")
-def calibrate(files: tuple[Path, ...]) -> None:
+@click.option("--from", "from_files", is_flag=True,
+              help="Build the baseline from the FILES given: existing recordings of your calm voice.")
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path), metavar="[FILE...]")
+def calibrate(from_files: bool, files: tuple[Path, ...]) -> None:
     """Record your calm-voice baseline: a level check, then three short answers to everyday questions.
 
+    With --from FILE..., build it from existing recordings of your calm voice instead.
     Every baseline is kept; the newest is the target. Calibrate again when you change microphone.
     """
+    if from_files and not files:
+        raise click.UsageError("--from needs at least one recording, e.g. levelvoice calibrate --from calm.wav")
+    if files and not from_files:
+        raise click.UsageError("to build the baseline from recordings, put --from before them: "
+                               "levelvoice calibrate --from " + " ".join(str(f) for f in files))
     from trainer.session import Practice
     from trainer.session.calibration import baseline_from_files, describe_baseline
 
