@@ -52,6 +52,11 @@ def test_narrow_bands_turn_the_same_take_out_of_band():
     assert pitch.status == "high" and pitch.score == 75 and pitch.high == 9.0
 
 
+def test_the_summary_names_pitch_so_too_low_cannot_be_read_as_loudness():
+    verdict = judge(Features(pitch_median_st=4.0), calm_baseline())  # 4 st below the baseline
+    assert verdict.summary.startswith("Pitch too low (-4.0 st)")
+
+
 def test_pace_uses_articulation_rate_and_a_relative_band():
     verdict = judge(Features(articulation_rate=5.625, wpm=140.0), calm_baseline())  # 25% faster, band +-20%
     pace = verdict.metric("pace")

@@ -229,7 +229,9 @@ def _summary(metrics: tuple[MetricVerdict, ...]) -> str:
         elif m.metric == "latency":
             phrases.append(f"{m.direction()} ({m.value:.1f} s)")
         else:
-            phrases.append(f"{m.direction()} ({m.amount()})")
+            # "too low" alone could be loudness; pitch is the one direction that needs its name
+            subject = "pitch " if m.metric == "pitch" else ""
+            phrases.append(f"{subject}{m.direction()} ({m.amount()})")
     rest = "; the rest in band." if len(off) < len(measured) else "."
     text = ", ".join(phrases) + rest
     return text[0].upper() + text[1:]
