@@ -31,14 +31,9 @@ def _utc_now() -> dt.datetime:
 
 @dataclass(frozen=True)
 class TodaySummary:
-    today: dt.date
-    today_minutes: float
-    goal_minutes: int
-    current_streak: int
-    best_streak: int
-    freezes: int
-    days_this_month: int
-    takes_today: int
+    """The Today screen: where the therapist stands (`stats`) and what to practise next."""
+
+    stats: Any  # trainer.store.Stats: minutes today, goal, streaks, freezes
     continue_drill: Any | None  # trainer.drills.Drill
     continue_reason: str
     challenge_label: str
@@ -47,10 +42,6 @@ class TodaySummary:
     baseline_warning: str | None
     question: str
     recovered_takes: int
-
-    @property
-    def goal_met(self) -> bool:
-        return self.today_minutes >= self.goal_minutes
 
 
 @dataclass(frozen=True)
@@ -319,10 +310,7 @@ class Practice:
                 suggestion = advice.reason if advice.move != "stay" else None
         baseline = self.store.latest_baseline()
         return TodaySummary(
-            today=stats.today, today_minutes=stats.today_minutes, goal_minutes=stats.daily_goal_minutes,
-            current_streak=stats.current_streak, best_streak=stats.best_streak, freezes=stats.freezes,
-            days_this_month=stats.days_this_month, takes_today=stats.takes_today,
-            continue_drill=drill, continue_reason=reason,
+            stats=stats, continue_drill=drill, continue_reason=reason,
             challenge_label=self.challenge_label(drill.challenge) if drill else "",
             suggestion=suggestion, has_baseline=baseline is not None,
             baseline_warning=None if baseline is None else device_warning(baseline, self.input_device_name),

@@ -62,17 +62,18 @@ class TodayScreen(LevelVoiceScreen):
     def refresh_today(self) -> None:
         today = self.practice.today()
         self._today = today
+        stats = today.stats
         streak = Text()
-        streak.append(f"Streak {today.current_streak} day{'s' if today.current_streak != 1 else ''}", style="bold")
-        streak.append(f"   best {today.best_streak}   ")
-        streak.append(f"❄ {today.freezes} freeze{'s' if today.freezes != 1 else ''} held", style="cyan")
-        streak.append(f"   {today.days_this_month} practice days this month", style="dim")
+        streak.append(f"Streak {stats.current_streak} day{'s' if stats.current_streak != 1 else ''}", style="bold")
+        streak.append(f"   best {stats.best_streak}   ")
+        streak.append(f"❄ {stats.freezes} freeze{'s' if stats.freezes != 1 else ''} held", style="cyan")
+        streak.append(f"   {stats.days_this_month} practice days this month", style="dim")
         self.query_one("#streak", Static).update(streak)
         bar = self.query_one("#minutes", ProgressBar)
-        bar.update(total=today.goal_minutes, progress=min(today.today_minutes, today.goal_minutes))
+        bar.update(total=stats.daily_goal_minutes, progress=min(stats.today_minutes, stats.daily_goal_minutes))
+        goal_met = "  ✓ goal met" if stats.goal_met_today else ""
         self.query_one("#minutes-text", Static).update(
-            f"{today.today_minutes:.0f} of {today.goal_minutes} minutes" + ("  ✓ goal met" if today.goal_met else "")
-        )
+            f"{stats.today_minutes:.0f} of {stats.daily_goal_minutes} minutes{goal_met}")
         self.query_one("#continue", Static).update(self._continue_text(today))
         self.query_one("#question", Static).update(f"Today's question: {today.question}")
         self._show_notices()
