@@ -24,7 +24,9 @@ class SourceWatch:
             import pulsectl
 
             self._pulse = pulsectl.Pulse("levelvoice-watch", connect=False)
-            self._pulse.connect(timeout=1.0, autospawn=False)
+            # No timeout: pulsectl's timeout path always waits the whole timeout (a second before
+            # every take's clip); without autospawn a missing server fails at once instead.
+            self._pulse.connect(autospawn=False)
             pid = str(os.getpid())
             self._streams = {o.index: o.source for o in self._pulse.source_output_list()
                              if o.proplist.get("application.process.id") == pid}
