@@ -48,7 +48,7 @@ def test_take_of_a_drill_records_the_answer_and_prints_the_trial_as_json(pulse_r
         deadline = time.monotonic() + 60
         while not list((lv_home / "data" / "takes").rglob("*.partial")) and time.monotonic() < deadline:
             time.sleep(0.02)
-        # recording has just started; the clip starts about a second later (more on a busy machine)
+        # recording has just started; the clip follows within a fraction of a second (more on a busy machine)
         feeder = pulse_rig.feed(answer, lead_s=clip_s + 2.5)
         stdout, stderr = process.communicate(timeout=120)
     finally:

@@ -64,7 +64,7 @@ def test_take_after_calibrating_from_a_file_prints_the_judged_take_and_stats_sho
     feeder = None
     try:
         _wait_for_partial(settings_home / "data" / "takes", process)
-        # recording has just started; the clip starts about a second later (more on a busy machine)
+        # recording has just started; the clip follows within a fraction of a second (more on a busy machine)
         feeder = pulse_rig.feed(answer, lead_s=clip_s + 2.5)
         stdout, stderr = process.communicate(timeout=TIMEOUT)
     finally:
