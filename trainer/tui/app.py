@@ -58,7 +58,9 @@ class LevelVoiceApp(App):
         self.refresh_clock()
         self.set_interval(20, self.refresh_clock)
         if self._warm_up:
-            self.run_worker(self._warm_up_in_background, thread=True, group="warm-up", exit_on_error=False)
+            # after the first screen is drawn: the warm-up's imports would hold the GIL and delay it
+            self.call_after_refresh(self.run_worker, self._warm_up_in_background, thread=True, group="warm-up",
+                                    exit_on_error=False)
 
     def _warm_up_in_background(self) -> None:
         self.practice.warm_up(post=lambda event: self.post_message(SessionEvent(event)))

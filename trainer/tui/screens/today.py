@@ -51,9 +51,9 @@ class TodayScreen(LevelVoiceScreen):
 
     def on_mount(self) -> None:
         self.refresh_today()
-        if self.app.check_devices:
-            self.run_worker(self.practice.microphone_problem, thread=True, group="mic-check", exit_on_error=False,
-                            name="mic-check")
+        if self.app.check_devices:  # after the screen is drawn, like the warm-up
+            self.call_after_refresh(self.run_worker, self.practice.microphone_problem, thread=True,
+                                    group="mic-check", exit_on_error=False, name="mic-check")
 
     def on_screen_resume(self) -> None:
         self.refresh_today()
