@@ -176,6 +176,10 @@ class Conversation:
         raise AssertionError(f"expected {text!r}; printed so far:\n{self.output}\nstderr:\n{self.stderr()}")
 
     def enter(self) -> None:
+        """Finish what is being said, then press Enter (the 4 s level check ends while its 6 s
+        sentence still plays, and the next recording starts within a fraction of a second)."""
+        for feeder in self.feeders:
+            feeder.wait(timeout=60)
         self.process.stdin.write(b"\n")
         self.process.stdin.flush()
 
