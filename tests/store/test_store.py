@@ -247,3 +247,34 @@ def test_recent_takes_across_drills_and_by_difficulty(store):
     assert [t.rating for t in store.recent_takes(3)] == [1, 2, 3]
     assert [(t.drill_id, t.rating) for t in store.recent_takes(5, difficulty="beginner")] == [("a", 0), ("c", 2),
                                                                                             ("a", 3)]
+
+
+def test_a_take_that_does_not_count_is_kept_but_left_out_of_counts_trends_and_stats(store):
+    store.add_take(take_record("d", T0))
+    short = store.add_take(take_record("d", T0 + timedelta(minutes=1), interrupted=True, counted=False,
+                                       stopped_by="device_lost"))
+    assert store.take(short).counted is False and store.take(short).stopped_by == "device_lost"
+    assert store.count_takes("d") == store.count_takes() == 1
+    assert len(store.takes_for_drill("d")) == 1 and short not in [t.id for t in store.takes_for_drill("d")]
+    assert short not in [t.id for t in store.recent_takes(5)]
+    assert short not in [p.take_id for p in store.trend("d", "score")]
+    assert short not in [p.take_id for p in store.trend("d", "loudness")]
+    stats = store.stats(T0 + timedelta(minutes=2), timezone.utc, 15)
+    assert stats.takes_today == 1 and stats.drills[0].takes == 1
+    assert [t.id for t in store.iter_takes()][-1] == short  # the history keeps it
+
+
+def test_migration_4_marks_old_takes_with_little_speech_as_not_counted(lv_home):
+    from trainer.store import schema
+
+    path = paths.database_file()
+    paths.ensure_private_dir(path.parent)
+    conn = sqlite3.connect(path, isolation_level=None)
+    schema.migrate(conn, target=3)
+    for features in ('{"speech_s": 12.0}', '{"speech_s": 1.2}', "not json", '{"wpm": 120.0}'):
+        conn.execute("INSERT INTO drills (id, added_at) VALUES ('d', '2025-01-01') ON CONFLICT DO NOTHING")
+        conn.execute("INSERT INTO takes (drill_id, at, features) VALUES ('d', '2025-01-01T00:00:00+00:00', ?)",
+                     (features,))
+    schema.migrate(conn)
+    assert [r[0] for r in conn.execute("SELECT counted FROM takes ORDER BY id")] == [1, 0, 0, 1]
+    conn.close()

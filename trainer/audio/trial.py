@@ -52,7 +52,7 @@ class TrialResult:
     interrupted: bool
     overflows: int
     no_response: bool
-    stopped_by: str  # "silence" | "key" | "max_length" | "no_response" | "device_lost"
+    stopped_by: str  # "silence" | "key" | "max_length" | "no_response" | "device_lost" ("recovered" after a crash)
     message: str | None
     clip_start_s: float | None = None  # take time at which the clip was heard starting
     clip_end_s: float | None = None

@@ -24,10 +24,12 @@ class TakeOutcome:
     verdict: Any | None  # trainer.practice.verdict.Verdict; None without a baseline or without speech
     complete: bool
     warnings: tuple[str, ...] = ()
+    counted: bool = True  # counts as a take (trainer.practice.counting)
 
     def to_dict(self) -> dict:
         """JSON-ready: what `levelvoice take --json` prints."""
-        data = {"take_id": self.take_id, "drill_id": self.drill_id, "take_path": str(self.take_path)}
+        data = {"take_id": self.take_id, "drill_id": self.drill_id, "take_path": str(self.take_path),
+                "counted": self.counted}
         data.update({k: v for k, v in self.trial.to_dict().items() if k != "take_path"})
         data["analysis"] = self.features.to_dict()
         data["verdict"] = None if self.verdict is None else self.verdict.to_dict()

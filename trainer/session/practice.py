@@ -202,7 +202,7 @@ class Practice:
         trial = TrialResult(
             take_path=recording.path, rate=recording.rate, clip_duration_s=0.0, latency_s=None, overlap_s=0.0,
             speech_onset_s=None, speech_end_s=None, interrupted=True, overflows=recording.overflows,
-            no_response=False, stopped_by="device_lost",
+            no_response=False, stopped_by="recovered",
             message=recording.message or "Recovered after Level Voice stopped during the take.",
             take_duration_s=recording.duration_s,
         )
@@ -425,16 +425,19 @@ class Practice:
         to no practice session.
         """
         from trainer.practice.bands import bands_for, update_bands
+        from trainer.practice.counting import counts_as_take
         from trainer.practice.verdict import judge
         from trainer.store.records import TakeRecord
 
         baseline = self.store.latest_baseline()
         verdict, new_bands = None, None
+        counted = counts_as_take(features.speech_s)
         if baseline is not None and features.speech_s > 0:
             bands = bands_for(self.store.band_states(drill.id))
             verdict = judge(features, baseline, offsets=drill.offsets, bands=bands,
                             latency_s=trial.latency_s, overlap_s=trial.overlap_s)
-            new_bands = update_bands(bands, verdict.outcomes())
+            if counted:  # a take that does not count moves no band
+                new_bands = update_bands(bands, verdict.outcomes())
         record = TakeRecord(
             drill_id=drill.id, at=self.now() if at is None else at, features=features.to_dict(),
             verdict=None if verdict is None else verdict.to_dict(), audio_path=Path(trial.take_path),
@@ -442,10 +445,11 @@ class Practice:
             interrupted=trial.interrupted, latency_s=trial.latency_s, overlap_s=trial.overlap_s,
             session_id=self._session_id if at is None else None,
             baseline_id=None if baseline is None else baseline.id, difficulty=drill.difficulty,
+            stopped_by=trial.stopped_by, counted=counted,
         )
         take_id = self.store.add_take(record, bands=new_bands)
         return TakeOutcome(take_id, drill.id, Path(trial.take_path), trial, features, verdict, complete=False,
-                           warnings=self.warnings_for(trial, features))
+                           warnings=self.warnings_for(trial, features), counted=counted)
 
     def warnings_for(self, trial, features) -> tuple[str, ...]:
         """What a person should know about this take, in plain words."""

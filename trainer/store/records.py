@@ -32,6 +32,8 @@ class TakeRecord:
     session_id: int | None = None
     baseline_id: int | None = None
     difficulty: str | None = None
+    stopped_by: str | None = None  # why the take ended: "silence", "key", "max_length", "device_lost", ...
+    counted: bool = True  # counts as a take (trainer.practice.counting); kept in the history either way
     id: int | None = None
 
     @property
@@ -54,6 +56,8 @@ class TakeRecord:
             "session_id": self.session_id,
             "baseline_id": self.baseline_id,
             "difficulty": self.difficulty,
+            "stopped_by": self.stopped_by,
+            "counted": self.counted,
             "features": self.features,
             "verdict": self.verdict,
         }
@@ -74,6 +78,8 @@ class TakeRecord:
             session_id=data["session_id"],
             baseline_id=data["baseline_id"],
             difficulty=data["difficulty"],
+            stopped_by=data.get("stopped_by"),  # exports made before these columns existed
+            counted=bool(data.get("counted", True)),
             features=data["features"],
             verdict=data.get("verdict"),  # a CSV export without any judged take has no verdict columns
         )

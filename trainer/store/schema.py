@@ -84,6 +84,14 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX practice_by_time ON practice (started_at);
     CREATE INDEX practice_by_session ON practice (session_id, ended_at);
     """,
+    # 4: why each take ended, and whether it counts (trainer.practice.counting: 3 s of speech)
+    """
+    ALTER TABLE takes ADD COLUMN stopped_by TEXT;
+    ALTER TABLE takes ADD COLUMN counted INTEGER NOT NULL DEFAULT 1 CHECK (counted IN (0, 1));
+    UPDATE takes SET counted = 0
+        WHERE NOT json_valid(features) OR json_extract(features, '$.speech_s') < 3.0;
+    CREATE INDEX takes_counted_by_drill ON takes (counted, drill_id, at);
+    """,
 )
 LATEST = len(MIGRATIONS)
 

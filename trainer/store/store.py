@@ -199,12 +199,13 @@ class Store:
         conn.execute("INSERT OR IGNORE INTO drills (id, added_at) VALUES (?, ?)", (take.drill_id, iso(take.at)))
         cursor = conn.execute(
             "INSERT INTO takes (drill_id, at, session_id, baseline_id, difficulty, audio_path, features, verdict, "
-            "score, rating, device, overflows, interrupted, latency_s, overlap_s) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "score, rating, device, overflows, interrupted, latency_s, overlap_s, stopped_by, counted) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (take.drill_id, iso(take.at), take.session_id, take.baseline_id, take.difficulty,
              None if take.audio_path is None else str(take.audio_path), _json(take.features),
              None if take.verdict is None else _json(take.verdict), take.score, take.rating, take.device,
-             take.overflows, int(take.interrupted), take.latency_s, take.overlap_s),
+             take.overflows, int(take.interrupted), take.latency_s, take.overlap_s, take.stopped_by,
+             int(take.counted)),
         )
         return int(cursor.lastrowid)
 
@@ -231,21 +232,21 @@ class Store:
 
     @_guarded
     def takes_for_drill(self, drill_id: str, limit: int | None = None) -> list[TakeRecord]:
-        """A drill's takes, oldest first; with `limit`, only the most recent ones."""
+        """A drill's takes that count, oldest first; with `limit`, only the most recent ones."""
         rows = self._conn().execute(
-            f"SELECT {_TAKE_COLUMNS} FROM takes WHERE drill_id = ? ORDER BY at DESC, id DESC LIMIT ?",
+            f"SELECT {_TAKE_COLUMNS} FROM takes WHERE counted AND drill_id = ? ORDER BY at DESC, id DESC LIMIT ?",
             (drill_id, -1 if limit is None else limit),
         ).fetchall()
         return [_take(row) for row in reversed(rows)]
 
     @_guarded
     def recent_takes(self, limit: int, *, difficulty: str | None = None) -> list[TakeRecord]:
-        """The most recent takes of any drill (at one difficulty level, when given), oldest first."""
+        """The most recent takes that count, of any drill (at one difficulty level, when given), oldest first."""
         if difficulty is None:
-            rows = self._conn().execute(f"SELECT {_TAKE_COLUMNS} FROM takes ORDER BY at DESC, id DESC LIMIT ?",
-                                        (limit,)).fetchall()
+            rows = self._conn().execute(f"SELECT {_TAKE_COLUMNS} FROM takes WHERE counted "
+                                        "ORDER BY at DESC, id DESC LIMIT ?", (limit,)).fetchall()
         else:
-            rows = self._conn().execute(f"SELECT {_TAKE_COLUMNS} FROM takes WHERE difficulty = ? "
+            rows = self._conn().execute(f"SELECT {_TAKE_COLUMNS} FROM takes WHERE counted AND difficulty = ? "
                                         "ORDER BY at DESC, id DESC LIMIT ?", (difficulty, limit)).fetchall()
         return [_take(row) for row in reversed(rows)]
 
@@ -263,17 +264,20 @@ class Store:
 
     @_guarded
     def count_takes(self, drill_id: str | None = None) -> int:
+        """How many takes count (all drills, or one)."""
         if drill_id is None:
-            return self._conn().execute("SELECT COUNT(*) FROM takes").fetchone()[0]
-        return self._conn().execute("SELECT COUNT(*) FROM takes WHERE drill_id = ?", (drill_id,)).fetchone()[0]
+            return self._conn().execute("SELECT COUNT(*) FROM takes WHERE counted").fetchone()[0]
+        return self._conn().execute("SELECT COUNT(*) FROM takes WHERE counted AND drill_id = ?",
+                                    (drill_id,)).fetchone()[0]
 
     @_guarded
     def drills_with_takes(self) -> list[str]:
-        return [r[0] for r in self._conn().execute("SELECT DISTINCT drill_id FROM takes ORDER BY drill_id")]
+        return [r[0] for r in self._conn().execute(
+            "SELECT DISTINCT drill_id FROM takes WHERE counted ORDER BY drill_id")]
 
     @_guarded
     def trend(self, drill_id: str, metric: str, limit: int | None = None) -> list[TrendPoint]:
-        """A metric over a drill's takes, oldest first; with `limit`, only the most recent.
+        """A metric over a drill's takes that count, oldest first; with `limit`, only the most recent.
 
         `metric` is "score" (overall score), a verdict metric ("loudness", "pitch", "pace",
         "pitch_range", "overlap", "latency": value, band and status as judged), or a
@@ -282,17 +286,18 @@ class Store:
         if not _NAME.match(metric):
             raise ValueError(f"not a metric name: {metric!r}")
         if metric == "score":
-            sql = "SELECT id, at, score, NULL, NULL, NULL FROM takes WHERE drill_id = ? AND score IS NOT NULL"
+            sql = ("SELECT id, at, score, NULL, NULL, NULL FROM takes WHERE counted AND drill_id = ? "
+                   "AND score IS NOT NULL")
             args: tuple[Any, ...] = (drill_id,)
         elif metric in WEIGHTS:
             entry = f"$.metrics.{metric}"
             sql = ("SELECT id, at, json_extract(verdict, ?), json_extract(verdict, ?), json_extract(verdict, ?), "
-                   "json_extract(verdict, ?) FROM takes WHERE drill_id = ? AND verdict IS NOT NULL "
+                   "json_extract(verdict, ?) FROM takes WHERE counted AND drill_id = ? AND verdict IS NOT NULL "
                    "AND json_extract(verdict, ?) IS NOT NULL")
             args = (f"{entry}.value", f"{entry}.band[0]", f"{entry}.band[1]", f"{entry}.status", drill_id,
                     f"{entry}.value")
         else:
-            sql = ("SELECT id, at, json_extract(features, ?), NULL, NULL, NULL FROM takes WHERE drill_id = ? "
+            sql = ("SELECT id, at, json_extract(features, ?), NULL, NULL, NULL FROM takes WHERE counted AND drill_id = ? "
                    "AND json_extract(features, ?) IS NOT NULL")
             args = (f"$.{metric}", drill_id, f"$.{metric}")
         rows = self._conn().execute(f"{sql} ORDER BY at DESC, id DESC LIMIT ?", (*args, -1 if limit is None else limit))
@@ -429,13 +434,14 @@ class Store:
         conn = self._conn()
         today_start = iso(day_start(status.today, tz))
         tomorrow_start = iso(day_start(status.today + timedelta(days=1), tz))
-        takes_today = conn.execute("SELECT COUNT(*) FROM takes WHERE at >= ? AND at < ?",
+        takes_today = conn.execute("SELECT COUNT(*) FROM takes WHERE counted AND at >= ? AND at < ?",
                                    (today_start, tomorrow_start)).fetchone()[0]
         drills = []
         for drill_id, count, last_at in conn.execute(
-                "SELECT drill_id, COUNT(*), MAX(at) FROM takes GROUP BY drill_id ORDER BY MAX(at) DESC").fetchall():
+                "SELECT drill_id, COUNT(*), MAX(at) FROM takes WHERE counted GROUP BY drill_id "
+                "ORDER BY MAX(at) DESC").fetchall():
             scores = [r[0] for r in conn.execute(
-                "SELECT score FROM takes WHERE drill_id = ? AND score IS NOT NULL ORDER BY at DESC LIMIT ?",
+                "SELECT score FROM takes WHERE counted AND drill_id = ? AND score IS NOT NULL ORDER BY at DESC LIMIT ?",
                 (drill_id, RECENT_SCORES))][::-1]
             drills.append(DrillStats(drill_id, count, parse_time(last_at), scores[-1] if scores else None,
                                      tuple(scores), trend_word(scores)))
@@ -458,7 +464,7 @@ class Store:
 
 
 _TAKE_COLUMNS = ("id, drill_id, at, session_id, baseline_id, difficulty, audio_path, features, verdict, rating, "
-                 "device, overflows, interrupted, latency_s, overlap_s")
+                 "device, overflows, interrupted, latency_s, overlap_s, stopped_by, counted")
 _BASELINE_COLUMNS = ("id, created_at, device, loudness_dbfs, pitch_median_st, pitch_range_st, wpm, "
                      "articulation_rate, sources")
 
@@ -468,7 +474,8 @@ def _take(row: tuple) -> TakeRecord:
         id=row[0], drill_id=row[1], at=parse_time(row[2]), session_id=row[3], baseline_id=row[4],
         difficulty=row[5], audio_path=None if row[6] is None else Path(row[6]), features=json.loads(row[7]),
         verdict=None if row[8] is None else json.loads(row[8]), rating=row[9], device=row[10],
-        overflows=row[11], interrupted=bool(row[12]), latency_s=row[13], overlap_s=row[14],
+        overflows=row[11], interrupted=bool(row[12]), latency_s=row[13], overlap_s=row[14], stopped_by=row[15],
+        counted=bool(row[16]),
     )
 
 
