@@ -170,9 +170,24 @@ def test_a_take_from_the_fresh_install_plays_the_drill_and_measures_the_answer(i
     assert result["analysis"]["speech_s"] > 2.0 and result["analysis"]["transcript"]
     assert Path(result["take_path"]).is_relative_to(installed.home / "data" / "takes")
     assert "Traceback" not in stderr
-    # the speaker played the drill's clip from the installed pack
-    clip48 = resample(clip.samples, clip.rate, RATE)
-    at = locate(clip48, played)
-    heard = played[at: at + len(clip48)]
-    assert at >= 0 and len(heard) == len(clip48), "the clip was not played to the end"
-    assert np.corrcoef(clip48, heard)[0, 1] > 0.9
+    # the speaker played the drill's clip from the installed pack, all of it, in order
+    pieces = _pieces_heard(resample(clip.samples, clip.rate, RATE), played)
+    assert len(pieces) >= 10
+    assert [at for at, _ in pieces] == sorted(at for at, _ in pieces), "the clip was not played in order"
+    # a busy machine may drop or delay a block in playback or capture (timing is tested in tests/audio):
+    # one piece that straddles such a gap is let off
+    assert sum(match > 0.9 for _, match in pieces) >= len(pieces) - 1, pieces
+
+
+def _pieces_heard(clip: np.ndarray, played: np.ndarray, piece_s: float = 0.5) -> list[tuple[int, float]]:
+    """For each half second of the clip that has sound: where it best matches on the speaker, and how well."""
+    size = int(piece_s * RATE)
+    found = []
+    for start in range(0, len(clip) - size + 1, size):
+        piece = clip[start: start + size]
+        if np.sqrt(np.mean(piece**2)) < 0.003:  # a pause between sentences matches anywhere
+            continue
+        at = locate(piece, played)
+        heard = played[max(at, 0): at + size]
+        found.append((at, float(np.corrcoef(piece, heard)[0, 1]) if len(heard) == size else 0.0))
+    return found
