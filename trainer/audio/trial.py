@@ -28,7 +28,6 @@ from trainer.audio.cue import cue_tone
 from trainer.audio.events import Live, PhraseFinished, PlaybackProgress, SpeechStarted, Stopped, TrialEvent, YourTurn
 from trainer.audio.leak import LeakGate
 from trainer.audio.playback import Player
-from trainer.audio.portaudio import quiet_stderr
 from trainer.audio.recorder import Recorder
 from trainer.media import Audio
 
@@ -255,5 +254,4 @@ def run_trial(clip: Audio, take_path: Path | str, *, input_device: str = "", out
     trial = _Trial(clip, Path(take_path), input_device=input_device, output_device=output_device,
                    samplerate=samplerate, cue=cue,
                    hangover_s=hangover_s, max_s=max_s, no_response_s=no_response_s, on_event=on_event, stop=stop)
-    with quiet_stderr():  # PortAudio's ALSA backend reports underruns on fd 2; keep the terminal clean
-        return trial.run()
+    return trial.run()  # PortAudio's own chatter is silenced where streams open and close (portaudio.py)
