@@ -77,7 +77,9 @@ def calibrate(from_files: bool, files: tuple[Path, ...]) -> None:
                "in the voice you use with a client on a good day.")
     from trainer import paths
     from trainer.cli.interrupts import Interrupts
+    from trainer.terminal import send_c_chatter_to_log
 
+    send_c_chatter_to_log()
     with Interrupts() as interrupts:
         try:
             _level_check(practice, interrupts)

@@ -124,8 +124,8 @@ class TakeRunner:
             cue=settings.cue_sound, hangover_s=settings.silence_hangover_s, max_s=settings.max_take_s,
             on_event=on_event, stop=stop, samplerate=settings.sample_rate,
         )
-        practice.touch()
         if trial.no_response:
+            practice.touch(counts=False)
             post(TakeFailed(trial.message or "No response heard: check the microphone.", trial.take_path, trial))
             return None
         return self.measure(drill, trial, phrases, post=post)
@@ -142,6 +142,7 @@ class TakeRunner:
         audio = read_audio(trial.take_path, start_s=start_s or None, mono=True)
         features = acoustic_features(audio.samples, audio.rate)
         outcome = practice.judge_and_store(drill, trial, features)
+        practice.touch(counts=outcome.counted)  # the take's own time is practice only if it counts
         post(ResultReady(outcome))
         if features.speech_s > 0:
             try:
