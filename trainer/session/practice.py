@@ -471,7 +471,8 @@ class Practice:
         if trial.overflows:
             notes.append(f"{trial.overflows} moment(s) of audio were lost while recording (the computer was busy).")
         if getattr(trial, "leak_detected", False):
-            notes.append("The microphone heard the client clip: headphones give cleaner measurements.")
+            notes.append("The client's voice reached your microphone: use headphones (the clip's sound was not "
+                         "counted as your speech).")
         baseline = self.store.latest_baseline()
         if baseline is None:
             notes.append("Not judged yet: record your calm-voice baseline first (`levelvoice calibrate`).")
