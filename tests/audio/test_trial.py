@@ -67,8 +67,9 @@ def test_latency_end_of_speech_and_take_audio(pulse_rig, clip, voice, tmp_path):
     clock = pulse_rig.clock_tolerance
     assert abs(result.clip_start_s - truth.clip_start_s) < clock(0.02)
     file_onset = active_span(load48(answer), RATE, threshold_db=-45, frame_s=0.01)[0]
-    fed_late = truth.latency_s - (delay + file_onset)
-    assert -clock(0.05) < fed_late < 0.5, "the rig fed the answer at an unexpected moment"
+    fed_late = truth.latency_s - (delay + file_onset)  # the feed starts on YourTurn, itself clock-timed
+    assert -clock(0.05) - (0.2 if pulse_rig.mode == "bursty" else 0) < fed_late < 0.5, \
+        "the rig fed the answer at an unexpected moment"
     assert result.latency_s == pytest.approx(truth.latency_s, abs=clock(0.05)), (result, truth)
     assert result.overlap_s == 0.0
     # the take stops by itself within hangover + 150 ms of the end of the fed speech
@@ -158,6 +159,29 @@ def test_clip_leaking_from_speakers_is_not_taken_for_speech(pulse_rig, clip, tmp
     assert result.stopped_by == "silence"
 
 
+@pytest.mark.parametrize("latency_ms", [300, 700])
+def test_a_loopback_with_a_misreported_latency_is_still_recognised(pulse_rig, clip, tmp_path, latency_ms):
+    """The playback routed straight into the microphone, arriving up to 0.7 s later than the stream
+    clocks say (a digital loopback, or a Bluetooth speaker that reports its latency wrongly)."""
+    answer = excerpt(SPEECH_FILES[2], 4.0, tmp_path)
+    leak = pulse_rig.leak(volume=1.0, latency_ms=latency_ms)
+    try:
+        result, room, _ = _trial(pulse_rig, clip, tmp_path / "take.flac", feed=answer,
+                                 when=lambda e: isinstance(e, YourTurn), lead_s=1.5)
+    finally:
+        pulse_rig.unload(leak)
+    take, rate = _take(result)
+    truth = measure(room, take, rate, clip.samples, clip.rate, answer)
+    clip48 = resample(clip.samples, clip.rate, RATE)
+    heard_at = locate(clip48, resample(take, rate, RATE)) / RATE  # where the clip really is in the take
+    assert heard_at - result.clip_start_s > 0.25, "the loopback did not delay the clip"
+    assert result.leak_detected
+    assert result.overlap_s == 0.0  # the client's own voice is not "talking over the client"
+    assert result.speech_onset_s > heard_at + clip.duration_s  # the answer, not the clip, starts the speech
+    assert result.latency_s == pytest.approx(truth.latency_s, abs=pulse_rig.clock_tolerance(0.05) + 0.1)
+    assert result.stopped_by == "silence"
+
+
 def test_leak_alone_is_no_response(pulse_rig, clip, tmp_path):
     leak = pulse_rig.leak(volume=0.7)
     try:
@@ -205,5 +229,6 @@ def test_a_key_stops_the_take_at_once_and_keeps_it(pulse_rig, clip, tmp_path):
     result = run_trial(clip, tmp_path / "take.flac", stop=stop, on_event=on_event)
     assert result.stopped_by == "key" and not result.interrupted and not result.no_response
     assert result.take_path.exists()
-    assert result.clip_start_s + 1.0 < result.take_duration_s < result.clip_end_s
+    # (the stop came at 1 s of the clip by the player's clock; the take's own clock lags on a bursty server)
+    assert result.clip_start_s + 1.0 - pulse_rig.clock_tolerance(0) < result.take_duration_s < result.clip_end_s
     assert sf.info(result.take_path).duration == pytest.approx(result.take_duration_s, abs=0.01)
