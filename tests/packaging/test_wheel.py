@@ -71,7 +71,7 @@ def _step(log: Path, *command: str, cwd: Path, timeout: float) -> None:
         pytest.fail(f"{' '.join(command)} failed ({done.returncode}):\n{tail}")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # built once, though the rig's two modes split this module's tests
 def installed(tmp_path_factory) -> Installed:
     root = tmp_path_factory.mktemp("installed")
     seconds = {}
