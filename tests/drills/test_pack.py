@@ -53,7 +53,7 @@ def test_the_whole_pack_is_under_3_mb():
 
 def test_credits_and_licence_name_the_voice_and_its_licence(bundled):
     for drill in bundled:
-        assert "Level Voice" in drill.credits and "en_US-joe-medium" in drill.credits
+        assert "Level Voice" in drill.credits and "en_US-joe-medium" in drill.credits and "WORLD" in drill.credits
         assert "CC0" in drill.licence and "MIT" in drill.licence
 
 
@@ -80,12 +80,36 @@ def test_angry_and_anxious_clients_measure_louder_and_faster_than_withdrawn_ones
 
 
 def test_withdrawn_clients_leave_long_silences(bundled, measured):
+    """Angry clients hardly pause; anxious ones hesitate (MARY's rule for anxiety), but less than withdrawn ones."""
+    withdrawn = [measured[d.id].pause_ratio for d in bundled if d.challenge == "withdrawal"]
+    assert min(withdrawn) > 0.5, withdrawn
     for drill in bundled:
         pauses = measured[drill.id].pause_ratio
-        if drill.challenge == "withdrawal":
-            assert pauses > 0.5, (drill.id, pauses)
-        elif drill.challenge in LOUD_FAST:
+        if drill.challenge == "anger":
             assert pauses < 0.4, (drill.id, pauses)
+        elif drill.challenge == "anxious":
+            assert pauses < min(withdrawn), (drill.id, pauses, withdrawn)
+
+
+def test_each_client_sounds_like_their_voice(bundled, measured):
+    """Within a challenge, a clip whose voice is set 4 st or more higher measures higher (women above men)."""
+    from trainer.drills.voices import VOICES
+
+    pairs = 0
+    for a in bundled:
+        for b in bundled:
+            if a.challenge == b.challenge and VOICES[a.voice].pitch_st >= VOICES[b.voice].pitch_st + 4:
+                pairs += 1
+                assert measured[a.id].pitch_median_st > measured[b.id].pitch_median_st, (a.id, b.id)
+    assert pairs >= 6
+
+
+def test_angry_clients_swing_their_pitch_far_more_than_despairing_or_withdrawn_ones(bundled, measured):
+    """Anger widens the pitch contour, despair and withdrawal flatten it (MARY's emotion rules)."""
+    wide = [measured[d.id].pitch_range_st for d in bundled if d.challenge == "anger"]
+    flat = [measured[d.id].pitch_range_st for d in bundled if d.challenge in ("despair", "withdrawal")]
+    assert len(wide) >= 3 and len(flat) >= 6
+    assert min(wide) >= 2 * max(flat), (wide, flat)
 
 
 def _words(text: str) -> list[str]:
