@@ -147,6 +147,29 @@ def test_check_prosody_measures_neutral_against_expressive_and_the_voices(pack, 
     assert voices["woman-30"]["median_hz"] > voices["man-35"]["median_hz"] * 2 ** (8 / 12)
 
 
+def test_sharp_peaks_do_not_clip_once_encoded():
+    """A tense, bright voice is a train of sharp pulses: the codec overshoots them, so the encoder limits lower."""
+    import io
+
+    import numpy as np
+    import soundfile as sf
+
+    from trainer.drills.render import CEILING, OUTPUT_RATE, encode, set_level, speech_rms_db
+
+    pulses = np.zeros(OUTPUT_RATE * 3, dtype=np.float32)
+    pulses[:: OUTPUT_RATE // 110] = 1.0
+    pulses = np.convolve(pulses, np.hanning(9), mode="same") * np.repeat([1.0, 0.4, 1.0], OUTPUT_RATE)
+    loud = set_level(pulses.astype(np.float32), OUTPUT_RATE, -20.0)
+    assert np.abs(loud).max() <= CEILING
+    plain = io.BytesIO()
+    sf.write(plain, loud, OUTPUT_RATE, format="OGG", subtype="OPUS")
+    plain.seek(0)
+    assert np.abs(sf.read(plain, dtype="float32")[0]).max() > 0.95  # encoded as it is, it would overshoot
+    decoded, _ = sf.read(io.BytesIO(encode(loud, -20.0)), dtype="float32")
+    assert np.abs(decoded).max() <= 0.95
+    assert speech_rms_db(decoded, OUTPUT_RATE) == pytest.approx(speech_rms_db(loud, OUTPUT_RATE), abs=0.5)
+
+
 def test_render_refuses_unknown_and_imported_drills(pack, lv_home):
     line = one_error_line(run_cli("drills", "render", "my-clip", home=lv_home,
                                   env_extra={"LEVELVOICE_DRILLS_DIR": str(pack)}))

@@ -226,14 +226,13 @@ def changes(neutral: Measures, expressive: Measures) -> dict[str, float]:
     }
 
 
-def _through_opus(audio: np.ndarray, rate: int) -> np.ndarray:
-    """The audio as it ships: encoded as Ogg Opus and decoded again."""
+def _through_opus(audio: np.ndarray, level_dbfs: float) -> np.ndarray:
+    """The audio as it ships: encoded as Ogg Opus (as `render` does) and decoded again."""
     import soundfile as sf
 
-    buffer = io.BytesIO()
-    sf.write(buffer, audio, rate, format="OGG", subtype="OPUS")
-    buffer.seek(0)
-    decoded, _ = sf.read(buffer, dtype="float32")
+    from trainer.drills.render import encode
+
+    decoded, _ = sf.read(io.BytesIO(encode(audio, level_dbfs)), dtype="float32")
     return decoded
 
 
@@ -250,12 +249,12 @@ def drill_prosody(reader, drill: Drill, delivery: Delivery) -> DrillProsody:
     reading, rate = read_aloud(reader, drill.transcript, calm)
     calm_audio = reshape_reading(reading, rate, calm, level=False)
     reading, rate = read_aloud(reader, drill.transcript, delivery)
-    upset = _through_opus(reshape_reading(reading, rate, delivery), OUTPUT_RATE)
-    neutral = measure(_through_opus(set_level(calm_audio, OUTPUT_RATE, calm.level_dbfs), OUTPUT_RATE),
+    upset = _through_opus(reshape_reading(reading, rate, delivery), delivery.level_dbfs)
+    neutral = measure(_through_opus(set_level(calm_audio, OUTPUT_RATE, calm.level_dbfs), calm.level_dbfs),
                       OUTPUT_RATE, drill.transcript)
     expressive = measure(upset, OUTPUT_RATE, drill.transcript)
-    level_matched = measure(_through_opus(set_level(calm_audio, OUTPUT_RATE, delivery.level_dbfs), OUTPUT_RATE),
-                            OUTPUT_RATE, drill.transcript)
+    level_matched = measure(_through_opus(set_level(calm_audio, OUTPUT_RATE, delivery.level_dbfs),
+                                          delivery.level_dbfs), OUTPUT_RATE, drill.transcript)
     found = changes(level_matched, expressive)
     found["level_db"] = round(expressive.level_dbfs - neutral.level_dbfs, 2)
     missed = tuple(f"{target} (measured {found[target.measure]:g})" for target in TARGETS.get(drill.challenge, ())

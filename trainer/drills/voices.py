@@ -33,7 +33,7 @@ VOICES: dict[str, Voice] = {voice.id: voice for voice in (
     Voice("boy-16", "boy, about 16", pitch_st=4.0, formant_scale=1.08),
     Voice("woman-65", "woman, about 65", pitch_st=7.0, formant_scale=1.12, breathiness=0.25),
     Voice("woman-30", "woman, about 30", pitch_st=10.0, formant_scale=1.17),
-    Voice("woman-22", "young woman, about 22", pitch_st=12.5, formant_scale=1.22),
+    Voice("woman-22", "woman, about 22", pitch_st=12.5, formant_scale=1.22),
 )}
 
 DEFAULT_VOICE = "man-35"  # the reader as he is
