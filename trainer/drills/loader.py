@@ -184,7 +184,8 @@ def _delivery(data: dict[str, Any], path: Path) -> Delivery:
         raise DrillError(f"{path}: 'render' must be a table ([render]), not {_kind(table)}.")
     unknown = sorted(set(table) - {"voice"} - set(DELIVERY_RANGES))
     if unknown:
-        raise DrillError(f"{path}: 'render.{unknown[0]}' is not a known field; use voice, {', '.join(DELIVERY_RANGES)}.")
+        raise DrillError(f"{path}: 'render.{unknown[0]}' is not a known field; "
+                         f"use voice, {', '.join(DELIVERY_RANGES)}.")
     voice = table.get("voice")
     if voice is not None and (not isinstance(voice, str) or voice not in VOICES):
         raise DrillError(f"{path}: the field 'render.voice' is {voice!r}; use one of {', '.join(VOICES)}.")

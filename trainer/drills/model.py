@@ -49,8 +49,8 @@ class Delivery:
     the RMS level of the speech (silences excluded), `pitch_st` a pitch shift in semitones,
     `pitch_range` scales the pitch contour around its mean (1.5 = half as wide again),
     `tilt_db` raises (tense) or lowers (lax) the high frequencies, `breathiness` mixes in
-    breath noise (0..1), `noise_scale` is piper's expressiveness, `lead_in_s` the silence
-    before the first word. The defaults are a neutral reading.
+    breath noise (0..1), `noise_scale` is piper's random variation (0: every render the
+    same), `lead_in_s` the silence before the first word. The defaults are a neutral reading.
     """
 
     voice: str | None = None  # None: the reader as he is
@@ -62,7 +62,7 @@ class Delivery:
     pitch_range: float = 1.0
     tilt_db: float = 0.0
     breathiness: float = 0.0
-    noise_scale: float = 0.667
+    noise_scale: float = 0.0  # 0: piper's mean reading, the same every time
     lead_in_s: float = 0.3
 
 

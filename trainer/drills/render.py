@@ -140,12 +140,13 @@ def _lengthen_phrase_pauses(samples: np.ndarray, rate: int, extra_s: float) -> n
 def read_aloud(voice, text: str, delivery: Delivery) -> tuple[np.ndarray, int]:
     """piper's reader speaking `text` at the delivery's rate and pauses: (mono float32, its rate).
 
-    piper draws random variation, so two readings of the same text differ a little.
+    With `noise_scale` 0 (the default) piper reads its mean: the same text and settings give the
+    same reading every time; above 0 it draws random variation in sound and timing.
     """
     from piper import SynthesisConfig
 
     settings = SynthesisConfig(length_scale=delivery.length_scale, noise_scale=delivery.noise_scale,
-                               normalize_audio=False)
+                               noise_w_scale=delivery.noise_scale, normalize_audio=False)
     rate = voice.config.sample_rate
     pause = np.zeros(int(rate * delivery.sentence_pause_s), dtype=np.float32)
     parts = [np.zeros(int(rate * delivery.lead_in_s), dtype=np.float32)]
