@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from trainer.practice.measures import Measures
 
+PACE_METHOD = 2  # 1: nuclei over speech with short pauses (earlier versions); 2: this module's rule
 AGREEMENT = 0.10  # the transcript's ratio may differ this much from the acoustic one and still count
 
 BOTH = "transcript+acoustic"
@@ -59,7 +60,14 @@ def _syllable_rate(m) -> float | None:
 
 
 def pace_between(take: Measures, reference: Measures) -> Pace | None:
-    """The take's pace relative to `reference` (see the module notes); None when neither has a rate."""
+    """The take's pace relative to `reference` (see the module notes); None when neither has a rate.
+
+    A reference measured by an earlier pace method (a baseline from before `PACE_METHOD`)
+    is compared by words per minute only: its syllable rates are on another scale.
+    """
+    if getattr(reference, "pace_method", PACE_METHOD) != PACE_METHOD:
+        words = _ratio(take.wpm, reference.wpm)
+        return None if words is None else Pace(words, WORDS, reference.wpm)
     acoustic = _ratio(take.articulation_rate, reference.articulation_rate)
     transcript = _ratio(_syllable_rate(take), _syllable_rate(reference))
     if acoustic is not None and transcript is not None and abs(transcript / acoustic - 1) <= AGREEMENT:
