@@ -64,7 +64,7 @@ def test_pace_uses_articulation_rate_and_a_relative_band():
     assert pace.value == pytest.approx(1.25) and pace.status == "high"
     assert pace.low == pytest.approx(0.8) and pace.high == pytest.approx(1.2)
     assert pace.note() == "Pace: ×1.25, target ×1.00, 25% too fast (band ±20%; syllables/s, your calm 4.5)"
-    assert pace.target_text() == "target ×1.00 ±20%"
+    assert pace.target_text() == "×1.00 ±20%"
 
 
 def test_pace_falls_back_to_words_per_minute_without_articulation_rate():

@@ -55,7 +55,7 @@ class TakeFeatures:
     pitch_range_st: float | None  # 10th to 90th percentile span
     pitch_sd_st: float | None
     voiced_ratio: float | None  # voiced share of speech frames
-    wpm: float | None  # words per minute over onset..offset (needs a transcript)
+    wpm: float | None  # words per minute of sounding speech (needs a transcript)
     articulation_rate: float | None  # syllable nuclei per second of sounding speech (acoustic)
     words: int | None
     transcript: str | None
@@ -109,6 +109,7 @@ class Comparison:
     pitch_range_st: float | None  # take minus reference, 10-90 % pitch span
     pace_ratio: float | None  # take / reference, by the practice rule (trainer.practice.pace)
     pace_basis: str | None = None  # what the ratio was counted from: "transcript+acoustic", "acoustic", ...
+    pace_text: str = "pace not measured"  # the one phrase for pace: "pace ×1.31 (syllables/s, baseline 4.1)"
 
-    def to_dict(self) -> dict[str, float | None]:
+    def to_dict(self) -> dict[str, float | str | None]:
         return {field.name: getattr(self, field.name) for field in fields(self)}

@@ -96,15 +96,18 @@ def _round(value: float | None, places: int = 2) -> float | None:
 
 
 def add_transcript(features: TakeFeatures, transcript: Transcript) -> TakeFeatures:
-    """Fill wpm, words, transcript and fillers from a transcript of the same take."""
+    """Fill wpm, words, syllables, transcript and fillers from a transcript of the same take.
+
+    Words per minute and syllables per second are over the same time base as the acoustic
+    pace (sounding speech, silences left out), so they move with it.
+    """
     if features.speech_s <= 0 or features.onset_s is None or features.offset_s is None:
         return features
     tokens = split_words(transcript.text)
     words, spoken_fillers = count_words(tokens)
     syllables = count_syllables(" ".join(w for w in tokens if not is_filler(w)))
-    span = features.offset_s - features.onset_s
-    sounding = features.sounding_s
-    return replace(features, wpm=round(words / span * 60.0, 1) if span > 0 else None, words=words,
+    sounding = features.sounding_s or (features.offset_s - features.onset_s)  # older features lack sounding_s
+    return replace(features, wpm=round(words / sounding * 60.0, 1) if sounding > 0 else None, words=words,
                    transcript=transcript.text, fillers=max(features.fillers or 0, spoken_fillers),
                    syllables=syllables,
                    syllable_rate=round(syllables / sounding, 3) if sounding and syllables else None)
@@ -151,7 +154,7 @@ def compare(features: TakeFeatures, reference: TakeFeatures) -> Comparison:
     def diff(a: float | None, b: float | None) -> float | None:
         return None if a is None or b is None else round(a - b, 2)
 
-    from trainer.practice.pace import pace_between  # the same rule as the practice verdict
+    from trainer.practice.pace import describe, pace_between  # the same rule as the practice verdict
 
     pace = pace_between(features, reference)
     return Comparison(
@@ -160,6 +163,7 @@ def compare(features: TakeFeatures, reference: TakeFeatures) -> Comparison:
         pitch_range_st=diff(features.pitch_range_st, reference.pitch_range_st),
         pace_ratio=None if pace is None else round(pace.ratio, 3),
         pace_basis=None if pace is None else pace.basis,
+        pace_text=describe(pace, "baseline"),
     )
 
 

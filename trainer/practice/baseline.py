@@ -112,5 +112,5 @@ def pace_warning(baseline: Baseline) -> str | None:
     """A warning when the baseline's pace was measured by an earlier method than takes are now."""
     if baseline.pace_method == PACE_METHOD:
         return None
-    return ("Your baseline's pace was measured by an older method, so pace is judged from words per minute "
-            "for now. Run `levelvoice calibrate` again for the syllable pace.")
+    return ("Your baseline was recorded before pace was measured the way it is now, so pace is not judged. "
+            "Run `levelvoice calibrate` again to have it judged.")

@@ -10,8 +10,8 @@ speech: every silence left out, see `trainer.analysis.pace.sounding_frames`):
 When both ratios are there and agree within `AGREEMENT` (10 %), pace is their geometric
 mean: two independent counts err independently, so their mean errs less than either.
 When they disagree, the transcript has most likely lost words (whisper sometimes drops a
-stretch of speech) and the acoustic ratio alone is used. Words per minute is only a
-last resort, for a take or baseline without either rate.
+stretch of speech) and the acoustic ratio alone is used. Words per minute (of the
+same sounding time) is only a last resort, for a take or baseline without either rate.
 """
 
 from __future__ import annotations
@@ -63,11 +63,10 @@ def pace_between(take: Measures, reference: Measures) -> Pace | None:
     """The take's pace relative to `reference` (see the module notes); None when neither has a rate.
 
     A reference measured by an earlier pace method (a baseline from before `PACE_METHOD`)
-    is compared by words per minute only: its syllable rates are on another scale.
+    gives no pace: its rates were counted over another time base and cannot be compared.
     """
     if getattr(reference, "pace_method", PACE_METHOD) != PACE_METHOD:
-        words = _ratio(take.wpm, reference.wpm)
-        return None if words is None else Pace(words, WORDS, reference.wpm)
+        return None
     acoustic = _ratio(take.articulation_rate, reference.articulation_rate)
     transcript = _ratio(_syllable_rate(take), _syllable_rate(reference))
     if acoustic is not None and transcript is not None and abs(transcript / acoustic - 1) <= AGREEMENT:
@@ -82,8 +81,22 @@ def pace_between(take: Measures, reference: Measures) -> Pace | None:
     return None
 
 
-def describe(pace: Pace | None) -> str:
+def describe(pace: Pace | None, reference: str = "your calm") -> str:
     """One phrase, the same everywhere: "pace ×1.31 (syllables/s, your calm 4.1)"."""
     if pace is None:
         return "pace not measured"
-    return f"pace ×{pace.ratio:.2f} ({pace.unit}, your calm {pace.reference_rate:.1f})"
+    return f"pace ×{pace.ratio:.2f} ({pace.unit}, {reference} {pace.reference_rate:.1f})"
+
+
+def own_pace(take: Measures) -> tuple[float, str] | None:
+    """A take's own speaking rate without a reference: (syllables/s, what counted them).
+
+    The transcript's syllables when there is a transcript (the truer count), else the
+    acoustic nuclei (which read lower than the text's syllables, so compare those only
+    with other acoustic counts).
+    """
+    if _syllable_rate(take):
+        return _syllable_rate(take), "from the transcript"
+    if take.articulation_rate:
+        return take.articulation_rate, "syllable nuclei, from the sound"
+    return None

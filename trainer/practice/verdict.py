@@ -140,20 +140,20 @@ class MetricVerdict:
         return f"{self.delta:+.1f} {self.unit}"
 
     def target_text(self) -> str:
-        """The target and its band as a person reads it beside the value, e.g. "target ×0.95 ±20%"."""
+        """The target and its band, short, to stand beside the value: "×0.95 ±20%", "-24.0 dBFS ±4.0"."""
         if self.status == "missing" or self.low is None:
             return ""
         if self.metric == "overlap":
-            return "target none"
+            return "none"
         if self.metric == "latency":
-            return f"target {self.low:.1f}-{self.high:.1f} s"
+            return f"{self.low:.1f}-{self.high:.1f} s"
         if self.unit == "ratio":
-            return f"target ×{self.target:.2f} {self._band()}"
+            return f"×{self.target:.2f} {self._band()}"
         if self.metric == "pitch":
-            return f"target {100.0 * 2 ** (self.target / 12):.0f} Hz {self._band()}"
+            return f"{100.0 * 2 ** (self.target / 12):.0f} Hz ±{self.high - self.target:.1f} st"
         if self.metric == "loudness":
-            return f"target {self.target:.1f} dBFS {self._band()}"
-        return f"target {self.target:.1f} {self.unit} {self._band()}"
+            return f"{self.target:.1f} dBFS ±{self.high - self.target:.1f}"
+        return f"{self.target:.1f} {self.unit} ±{self.high - self.target:.1f}"
 
     def _band(self) -> str:
         if self.unit == "ratio":

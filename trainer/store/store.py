@@ -459,8 +459,13 @@ class Store:
             scores = [r[0] for r in conn.execute(
                 "SELECT score FROM takes WHERE counted AND drill_id = ? AND score IS NOT NULL ORDER BY at DESC LIMIT ?",
                 (drill_id, RECENT_SCORES))][::-1]
+            pace = conn.execute(
+                "SELECT json_extract(verdict, '$.metrics.pace.value'), json_extract(verdict, '$.metrics.pace.detail') "
+                "FROM takes WHERE counted AND drill_id = ? AND json_valid(verdict) ORDER BY at DESC LIMIT 1",
+                (drill_id,)).fetchone()
             drills.append(DrillStats(drill_id, count, parse_time(last_at), scores[-1] if scores else None,
-                                     tuple(scores), trend_word(scores)))
+                                     tuple(scores), trend_word(scores), last_pace=pace[0] if pace else None,
+                                     last_pace_detail=(pace[1] or "") if pace else ""))
         return Stats(
             today=status.today,
             today_minutes=status.today_minutes,
