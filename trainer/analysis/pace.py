@@ -1,11 +1,13 @@
 """Pace: syllable nuclei (articulation rate), filled pauses, and words from a transcript.
 
-Syllable nuclei follow de Jong & Wempe (2009): peaks of the smoothed intensity contour
-that stand out by about 2 dB from the dips on both sides, lie within 25 dB of the
-loudest speech, and are voiced. Articulation rate = nuclei per second of sounding speech.
-On the three test voices it counts 13-20 % fewer syllables than their text has (peak
+Syllable nuclei follow de Jong & Wempe (2009): peaks of the smoothed vowel-band intensity
+contour that stand out by about 2 dB from the dips on both sides, lie within 25 dB of the
+loudest speech, and are voiced (see `articulation_rate` for what keeps the count steady
+when speech is faster or slower). Articulation rate = nuclei per second of sounding speech
+(`sounding_frames`), the time base that the transcript's syllables and words per minute
+share. On the three test voices it counts fewer syllables than their text has (peak
 picking misses syllables that run together), consistently, so it compares well with the
-speaker's own baseline.
+speaker's own baseline; docs/practice.md gives its accuracy.
 
 A filled pause (um, uh, er) is found acoustically as a short stretch of speech between
 pauses that is almost entirely one sustained voiced sound: voiced for most of its length,
