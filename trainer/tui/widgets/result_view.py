@@ -99,7 +99,7 @@ class ResultView(Static):
             if pace is not None and pace.detail:
                 text.append(f"Pace ×{pace.value:.2f} of your calm pace ({pace.detail})\n", style="dim")
         else:
-            text.append("Measured, not judged (no baseline yet)\n", style="bold")
+            text.append(f"Measured, not judged ({outcome.unjudged or 'no baseline yet'})\n", style="bold")
             rate = features.syllable_rate or features.articulation_rate
             text.append(f"Loudness {_number(features.loudness_dbfs, 'dBFS')} · "
                         f"pitch {_number(features.pitch_median_hz, 'Hz', 0)} · "
