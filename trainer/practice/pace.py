@@ -45,11 +45,6 @@ class Pace:
     def unit(self) -> str:
         return BASIS_WORDS[self.basis]
 
-    @property
-    def rate(self) -> float:
-        """The take's rate in `unit`, as the ratio puts it (reference rate x ratio)."""
-        return self.reference_rate * self.ratio
-
 
 def _ratio(take: float | None, reference: float | None) -> float | None:
     return take / reference if take and reference else None
