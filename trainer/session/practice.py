@@ -115,8 +115,16 @@ class Practice:
         return cls(settings=config.load(), store=open_store(), clock=clock, transcribe=transcribe)
 
     def close(self) -> None:
-        self.end_practice()
-        self.store.close()
+        """End the practice session and close the history (a history that cannot be written then
+        loses only the session's last minutes: the takes are stored, or kept for the next start)."""
+        from trainer.errors import DiskFullError, StoreError
+
+        try:
+            self.end_practice()
+        except (StoreError, DiskFullError):
+            pass
+        finally:
+            self.store.close()
 
     # ---- time ----
 
@@ -387,9 +395,18 @@ class Practice:
             self._session_id = self.store.start_session(self.now())
 
     def touch(self) -> None:
-        """A sign of practice (a take, a rating, a replay)."""
+        """A sign of practice (a take, a rating, a replay).
+
+        A history that cannot be written (full disk, busy) costs only these practice
+        minutes, never the take: storing the take says what happened and what was kept.
+        """
+        from trainer.errors import DiskFullError, StoreError
+
         if self._session_id is not None:
-            self.store.touch_session(self._session_id, self.now())
+            try:
+                self.store.touch_session(self._session_id, self.now())
+            except (StoreError, DiskFullError):
+                pass
 
     def end_practice(self) -> None:
         if self._session_id is not None:

@@ -15,6 +15,7 @@ import functools
 import json
 import os
 import re
+import shutil
 import sqlite3
 import threading
 import time
@@ -71,7 +72,7 @@ def _guarded(method: Callable[P, R]) -> Callable[P, R]:
 
 def _translate(err: sqlite3.Error, path: Path) -> StoreError | DiskFullError:
     text = str(err).lower()
-    if "full" in text:
+    if "full" in text or ("disk i/o" in text and _nearly_full(path)):
         return DiskFullError(f"The disk is full: the practice history ({path}) could not be saved. Free some space.")
     if "locked" in text or "busy" in text:
         return StoreError(
@@ -83,6 +84,14 @@ def _translate(err: sqlite3.Error, path: Path) -> StoreError | DiskFullError:
     if "readonly" in text or "unable to open" in text or "disk i/o" in text:
         return StoreError(f"Cannot write the practice history {path} ({err}). Check that the folder is yours and writable.")
     return StoreError(f"The practice history {path} could not be used: {err}.")
+
+
+def _nearly_full(path: Path) -> bool:
+    """SQLite reports a full disk as an I/O error when its WAL index cannot grow: look at the free space."""
+    try:
+        return shutil.disk_usage(path.parent).free < 1024 * 1024
+    except OSError:
+        return False
 
 
 def _damaged(path: Path) -> str:
