@@ -99,9 +99,8 @@ def _key(root: Path, folder: Path) -> str:
 
 
 def _suffix(path: Path | str) -> str:
-    """`day/name`: how a recording is recognised even when the data folder has moved."""
-    parts = Path(path).parts
-    return "/".join(parts[-2:])
+    """`day/name`: how a recording is recognised even when the data folder has moved (string work: fast)."""
+    return "/".join(str(path).replace("\\", "/").rsplit("/", 2)[-2:])
 
 
 def _scan(root: Path, marks: dict[str, int]) -> _Scan:
