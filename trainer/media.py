@@ -212,10 +212,12 @@ def _header_duration(path: Path) -> float | None:
 
     try:
         info = sf.info(str(path))
-        if 0 < info.frames < UNKNOWN_FRAMES and info.samplerate > 0:
-            return info.frames / info.samplerate
     except (sf.LibsndfileError, RuntimeError, ValueError, TypeError):
         pass
+    else:
+        _check_rate(path, info.samplerate)
+        if 0 < info.frames < UNKNOWN_FRAMES:
+            return info.frames / info.samplerate
     try:
         container, stream, _rate = _open_av(path)
     except AudioFileError:
