@@ -20,8 +20,9 @@ is reconciled (a later start does it). One instance at a time reconciles (a lock
 own), so two instances starting together never store the same take twice; the history
 also refuses to store a recording it already holds. Each takes folder's modification
 time is remembered when it was reconciled, so a folder nothing happened in is not read
-again. Failures never stop the command: each is one line in `Reconciled.notes`, saying
-what was kept and what happens next.
+again. Failures never stop the command (except a damaged history, which is refused
+before anything is written into it): each is one line in `Reconciled.notes`, saying what
+was kept and what happens next.
 """
 
 from __future__ import annotations
@@ -75,21 +76,6 @@ def recovery_lock(folder: Path) -> Iterator[None]:
         os.close(fd)  # releases the lock
 
 
-def abandoned_takes(folder: Path) -> list[tuple[Path, dt.datetime]]:
-    """Interrupted takes under `folder`, oldest first, with when each was last written.
-
-    None while any Level Voice window is recording: they are recovered at a later start.
-    """
-    from trainer.audio.recovery import find_interrupted
-
-    try:
-        with recording_lock():
-            partials = find_interrupted(folder)
-    except AlreadyRunningError:
-        return []
-    return [(p, _written_at(p)) for p in partials]
-
-
 def _written_at(path: Path) -> dt.datetime:
     return dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc)
 
@@ -135,10 +121,16 @@ def _scan(root: Path, marks: dict[str, int]) -> _Scan:
             continue
         if folder != root and now_ns - mtime_ns > SETTLE_S * 1e9:
             scan.marks[key] = mtime_ns
-    by_age = lambda p: (p.stat().st_mtime, str(p))  # noqa: E731
-    scan.partials.sort(key=by_age)
-    scan.flacs.sort(key=by_age)
+    scan.partials.sort(key=_by_age)
+    scan.flacs.sort(key=_by_age)
     return scan
+
+
+def _by_age(path: Path) -> tuple[float, str]:
+    try:
+        return path.stat().st_mtime, str(path)
+    except OSError:  # gone meanwhile (another window purged it): handled where it is used
+        return 0.0, str(path)
 
 
 def reconcile(practice) -> Reconciled:
@@ -201,9 +193,10 @@ def _recover_partial(practice, root: Path, partial: Path, known: dict[str, str],
     except AudioFileError as err:  # nothing readable in it: set aside as .damaged, never offered again
         done.notes.append(str(err))
         return
-    except TrainerError as err:  # a full disk: the partial file stays for the next start
+    except (TrainerError, OSError, RuntimeError, ValueError) as err:  # a full disk: the partial stays for next time
         scan.stale.add(_key(root, partial.parent))
-        done.notes.append(f"{err} The interrupted take {partial} is kept as it is and will be stored at the "
+        reason = str(err) if isinstance(err, TrainerError) else f"It could not be closed ({err})."
+        done.notes.append(f"{reason} The interrupted take {partial} is kept as it is and will be stored at the "
                           "next start.")
         return
     stored_partial = known.get(_suffix(partial))
@@ -230,9 +223,11 @@ def _store_found(practice, root: Path, path: Path, partial: Path | None, scan: _
         import soundfile as sf
 
         try:
+            from trainer.media import probe_duration
+
             info = sf.info(str(path))
-            recording = Recording(path, info.samplerate, info.frames / info.samplerate, 0, False, FOUND_MESSAGE)
-        except (sf.LibsndfileError, RuntimeError) as err:
+            recording = Recording(path, info.samplerate, probe_duration(path), 0, False, FOUND_MESSAGE)
+        except (sf.LibsndfileError, RuntimeError, OSError, TrainerError) as err:
             scan.stale.add(_key(root, path.parent))
             done.notes.append(f"{path} is in the takes folder but cannot be read ({err}); it was left as it is.")
             return False
@@ -241,9 +236,10 @@ def _store_found(practice, root: Path, path: Path, partial: Path | None, scan: _
         practice.store_found(path, recording, partial=partial, at=at or _written_at(path))
     except (StoreError, DiskFullError) as err:  # the history cannot be written now: the caller stops
         raise type(err)(f"{err} {what} is kept and will be stored at the next start.") from err
-    except (TrainerError, ValueError) as err:
+    except Exception as err:  # noqa: BLE001 - one odd recording never blocks the others, nor the command
         scan.stale.add(_key(root, path.parent))
-        done.notes.append(f"{what} could not be measured ({err}); it is kept and will be tried again at the "
+        reason = str(err) if isinstance(err, TrainerError) else f"{type(err).__name__}: {err}"
+        done.notes.append(f"{what} could not be measured ({reason}); it is kept and will be tried again at the "
                           "next start.")
         return False
     done.recovered.append(recording)
