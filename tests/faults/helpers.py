@@ -38,9 +38,14 @@ def lines(stderr: str) -> list[str]:
     return [line for line in stderr.splitlines() if line.strip()]
 
 
+# what `take` says on stderr while it runs (not errors)
+PROGRESS = ("The client is speaking", "Your turn", "Listening", "Stopped (", "Measuring")
+
+
 def clear_lines(done: subprocess.CompletedProcess, count: int = 1) -> list[str]:
-    """The command said `count` plain lines on stderr, each `levelvoice: ...`, and nothing went wrong inside."""
-    said = lines(done.stderr)
+    """The command said `count` plain lines on stderr, each `levelvoice: ...`, and nothing went wrong inside
+    (`take`'s progress lines aside)."""
+    said = [line for line in lines(done.stderr) if not line.startswith(PROGRESS)]
     assert len(said) == count, done.stderr
     assert all(line.startswith("levelvoice: ") for line in said), done.stderr
     assert "Traceback" not in done.stderr and "unexpected error" not in done.stderr, done.stderr

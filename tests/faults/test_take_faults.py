@@ -61,7 +61,10 @@ def test_a_take_whose_file_cannot_be_written_is_stored_once(pulse_rig, settings_
     assert done.returncode == 1 and "Traceback" not in done.stderr and done.returncode != 134
     result = json.loads(done.stdout)
     assert result["take_path"].endswith(".flac.partial") and result["take_id"] == 1
-    (line,) = clear_lines(done)
+    # libpulse says "ftruncate() failed: File too large" for its shared memory under the same limit
+    ours = subprocess.CompletedProcess(done.args, done.returncode, done.stdout, "\n".join(
+        line for line in done.stderr.splitlines() if not line.startswith("ftruncate() failed")))
+    (line,) = clear_lines(ours)
     assert "kept in" in line
     (row,) = takes(settings_home)
     assert row["audio_path"] == result["take_path"]
@@ -135,8 +138,9 @@ def test_a_full_disk_keeps_the_take_says_so_and_it_is_stored_once(pulse_rig, sma
     filler = _fill(small_disk, leave_kb)
     done = _answered_take(pulse_rig, home)
     assert done.returncode not in (134, -6) and "Traceback" not in done.stderr, done.stderr
-    said = [line for line in done.stderr.splitlines() if line.strip()]
-    assert len(said) == 1 and said[0].startswith("levelvoice: ") and "disk is full" in said[0], done.stderr
+    (line,) = clear_lines(done)
+    said = [line]
+    assert "disk is full" in line, done.stderr
     recorded = files(home, "*.flac*")
     if moment == "before":
         assert "nothing was recorded" in said[0] and recorded == []
