@@ -131,11 +131,17 @@ def test_a_lossy_overshoot_is_clipped_to_full_scale_not_refused(lv_home, tmp_pat
 
 
 def test_calibrating_from_a_file_beyond_full_scale_stores_no_baseline(lv_home, tmp_path):
+    from trainer.store import open_store
+
     done = run("calibrate", "--from", str(_million_times(tmp_path)), home=lv_home)
     (line,) = clear_lines(done)
     assert done.returncode == 2 and "far beyond full scale" in line
-    from trainer.store import open_store
-
+    hot = tmp_path / "hot.wav"
+    samples, rate = sf.read(SPEECH_FILES[0], dtype="float32")
+    sf.write(hot, samples / np.abs(samples).max() * 1.5, rate, subtype="FLOAT")  # clipped to full scale on reading
+    done = run("calibrate", "--from", str(hot), home=lv_home)
+    (line,) = clear_lines(done)
+    assert done.returncode == 1 and "clips" in line
     with open_store() as store:
         assert store.latest_baseline() is None
 
