@@ -139,6 +139,10 @@ class _Phrases:
             self.transcriber.add_phrase(event.samples, event.rate, event.start_s)
             self.end_s = max(self.end_s, event.end_s)
 
+    def close(self) -> None:
+        if self.transcriber is not None:
+            self.transcriber.close()
+
 
 class TakeRunner:
     """Runs takes for a `Practice` (which owns settings, store, clock and transcriber)."""
@@ -162,17 +166,20 @@ class TakeRunner:
             else:
                 post(event)
 
-        trial = run_trial(
-            clip, path, input_device=settings.input_device, output_device=settings.output_device,
-            cue=settings.cue_sound, hangover_s=settings.silence_hangover_s, max_s=settings.max_take_s,
-            on_event=on_event, stop=stop, samplerate=settings.sample_rate,
-        )
-        practice.touch()
-        if trial.no_response:
-            self.keep_unanswered(drill, trial)
-            post(TakeFailed(trial.message or "No response heard: check the microphone.", trial.take_path, trial))
-            return None
-        return self.measure(drill, trial, phrases, post=post)
+        try:
+            trial = run_trial(
+                clip, path, input_device=settings.input_device, output_device=settings.output_device,
+                cue=settings.cue_sound, hangover_s=settings.silence_hangover_s, max_s=settings.max_take_s,
+                on_event=on_event, stop=stop, samplerate=settings.sample_rate,
+            )
+            practice.touch()
+            if trial.no_response:
+                self.keep_unanswered(drill, trial)
+                post(TakeFailed(trial.message or "No response heard: check the microphone.", trial.take_path, trial))
+                return None
+            return self.measure(drill, trial, phrases, post=post)
+        finally:
+            phrases.close()  # a take that failed leaves no transcription running (an exit would abort)
 
     def keep_unanswered(self, drill, trial) -> None:
         """Store a take with no answer as one that does not count, so its recording is in the history
