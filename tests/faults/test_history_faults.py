@@ -256,3 +256,31 @@ def test_exports_in_the_same_second_never_overwrite_each_other(settings_home, tm
         assert process.wait(timeout=300) == 0, process.stderr.read()
     written = list((tmp_path / "many").glob("levelvoice-takes-*.json"))
     assert len(written) == 8 and all(len(read_export(p)) == 1 for p in written)
+
+
+def test_a_recording_that_cannot_be_deleted_keeps_its_drill_purge_whole(settings_home, monkeypatch, capsys):
+    """If one recording cannot be deleted, the takes stay: a recording never outlives its take."""
+    from trainer.cli import main
+
+    _history()
+    stuck = _finished_take()
+    _finished_take(f"211531-{DRILL}.flac", SPEECH_FILES[2])
+    assert run("stats", home=settings_home).returncode == 0 and len(takes(settings_home)) == 2
+    real_unlink = Path.unlink
+
+    def unlink(self, missing_ok=False):
+        if self == stuck:
+            raise PermissionError(13, "Permission denied")
+        return real_unlink(self, missing_ok=missing_ok)
+
+    monkeypatch.setattr(Path, "unlink", unlink)
+    with pytest.raises(SystemExit) as exited:
+        main(["purge", DRILL, "--yes"])
+    monkeypatch.undo()
+    err = capsys.readouterr().err
+    assert exited.value.code == 1 and len(err.strip().splitlines()) == 1
+    assert f"Could not delete {stuck}" in err and "stay in your history" in err
+    assert len(takes(settings_home)) == 2 and stuck.exists()
+    assert run("stats", home=settings_home).stderr == "" and len(takes(settings_home)) == 2  # nothing stored twice
+    done = run("purge", DRILL, "--yes", home=settings_home)  # once it can be deleted, all goes
+    assert done.returncode == 0 and takes(settings_home) == [] and files(settings_home) == []

@@ -25,6 +25,10 @@ def purge(ctx: click.Context, drill_id: str, yes: bool) -> None:
 
     def remove(files: list[Path]) -> None:  # inside the history's transaction, before the takes go
         outcome["removed"], outcome["problems"] = delete_recordings(files, paths.takes_dir())
+        stuck = [p for p in outcome["problems"] if p.startswith("Could not delete")]
+        if stuck:  # a recording left without its take would be stored again at the next start
+            raise TrainerError(f"{stuck[0]} The takes of '{drill_id}' stay in your history; fix that and purge "
+                               "again.")
 
     with history() as practice:
         store = practice.store
