@@ -40,6 +40,9 @@ def take_path_for(drill_id: str, moment: dt.datetime) -> Path:
     return path
 
 
+LEAK_TAIL_S = 0.15  # a leaked clip's reverberation
+
+
 def check_save_path(path: Path) -> Path:
     """Where `take --save` may write its copy; checked before the take so nothing is recorded in vain.
 
@@ -86,10 +89,13 @@ def answer_start_s(trial) -> float:
 
     The recording runs from the clip's start. With headphones the clip part is near
     silence, but with speakers it holds the clip itself, so the answer starts where the
-    clip ended, or earlier where the therapist began talking over the client (unless the
-    clip leaked into the microphone, when that stretch mixes both voices).
+    clip ended (where the microphone stopped hearing it, when it leaked), or earlier where
+    the therapist began talking over the client (unless the clip leaked into the
+    microphone, when that stretch mixes both voices).
     """
     start_s = trial.clip_end_s or 0.0
+    if trial.clip_end_s is not None and trial.leak_detected:
+        start_s += max(trial.leak_delay_s, 0.0) + LEAK_TAIL_S
     onset = trial.speech_onset_s
     if onset is not None and onset < start_s and not trial.leak_detected:
         start_s = max(onset - 0.1, 0.0)
@@ -172,8 +178,8 @@ class TakeRunner:
                 cue=settings.cue_sound, hangover_s=settings.silence_hangover_s, max_s=settings.max_take_s,
                 on_event=on_event, stop=stop, samplerate=settings.sample_rate,
             )
-            practice.touch()
             if trial.no_response:
+                practice.touch(counts=False)
                 self.keep_unanswered(drill, trial)
                 post(TakeFailed(trial.message or "No response heard: check the microphone.", trial.take_path, trial))
                 return None
@@ -209,6 +215,7 @@ class TakeRunner:
         except (StoreError, DiskFullError) as err:  # the recording stays; the next start stores it
             raise type(err)(f"{err} Your recording was kept ({trial.take_path}) and will be stored at the next "
                             "start.") from err
+        practice.touch(counts=outcome.counted)  # the take's own time is practice only if it counts
         post(ResultReady(outcome))
         if features.speech_s > 0:
             try:
