@@ -16,6 +16,7 @@ import shutil
 import struct
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import numpy as np
@@ -148,19 +149,32 @@ def test_calibrating_from_a_file_beyond_full_scale_stores_no_baseline(lv_home, t
 
 # ---- long files: refused from the header, in bounded memory ----
 
-def _run_measured(args: list[str], home: Path) -> tuple[subprocess.CompletedProcess, float]:
-    """Run the command under a 2 GB address-space limit; its result and its peak resident memory in MB
-    (from wait4: Linux gives KB)."""
+# Runs the command in this process and writes its peak resident memory (VmHWM, which belongs to this
+# program alone: ru_maxrss would also count the test process the child was forked from) when it exits.
+MEASURED = textwrap.dedent("""
+    import atexit, os, sys
+
+    def peak():
+        with open("/proc/self/status") as status:
+            kb = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+        with open(os.environ["LV_PEAK_FILE"], "w") as out:
+            out.write(str(kb))
+
+    atexit.register(peak)
+    from trainer.cli import main
+    main(sys.argv[1:])
+""")
+
+
+def _run_measured(args: list[str], home: Path, tmp_path: Path) -> tuple[subprocess.CompletedProcess, float]:
+    """Run the command under a 2 GB address-space limit; its result and its peak resident memory in MB."""
     def limit():
         resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
 
-    process = subprocess.Popen([sys.executable, "-m", "trainer", *args], env=env_for(home), cwd=ROOT,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=limit)
-    out, err = process.stdout.read(), process.stderr.read()  # small: one line each way
-    _pid, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
-    done = subprocess.CompletedProcess(args, process.returncode, out.decode(), err.decode())
-    return done, usage.ru_maxrss / 1024
+    peak_file = tmp_path / f"peak-{len(list(tmp_path.glob('peak-*')))}.txt"
+    done = subprocess.run([sys.executable, "-c", MEASURED, *args], env=env_for(home, LV_PEAK_FILE=str(peak_file)),
+                          cwd=ROOT, capture_output=True, text=True, timeout=300, preexec_fn=limit)
+    return done, int(peak_file.read_text()) / 1024
 
 
 @pytest.fixture(scope="module")
@@ -186,11 +200,11 @@ def _without_length(source: Path, target: Path) -> Path:
 
 def test_a_two_hour_file_is_refused_from_its_header_in_little_memory(lv_home, two_hours, tmp_path):
     assert probe_duration(two_hours) == pytest.approx(7200.0)
-    alone, peak_mb = _run_measured(["analyze", str(two_hours)], lv_home)
+    alone, peak_mb = _run_measured(["analyze", str(two_hours)], lv_home, tmp_path)
     assert alone.returncode == 2 and "2:00:00" in alone.stderr
     print(f"analyze of a 2-hour FLAC (refused from its header): peak {peak_mb:.0f} MB")
     assert peak_mb < 200
-    done, peak_mb = _run_measured(["analyze", str(_voice(tmp_path)), str(two_hours)], lv_home)
+    done, peak_mb = _run_measured(["analyze", str(_voice(tmp_path)), str(two_hours)], lv_home, tmp_path)
     (line,) = clear_lines(done)
     assert done.returncode == 2 and str(two_hours) in line and "2:00:00" in line and "10 minutes" in line
     assert "voice.wav  (" in done.stdout  # the other file was analysed (with its transcript)
@@ -201,7 +215,7 @@ def test_a_two_hour_file_is_refused_from_its_header_in_little_memory(lv_home, tw
 def test_a_two_hour_file_without_a_length_in_its_header_is_refused_after_ten_minutes(lv_home, two_hours, tmp_path):
     unknown = _without_length(two_hours, tmp_path / "two-hours-unknown.flac")
     assert sf.info(str(unknown)).frames > 2**62  # libsndfile cannot tell its length
-    done, peak_mb = _run_measured(["analyze", "--no-transcript", str(unknown)], lv_home)
+    done, peak_mb = _run_measured(["analyze", "--no-transcript", str(unknown)], lv_home, tmp_path)
     (line,) = clear_lines(done)
     assert done.returncode == 2 and "at most 10 minutes" in line
     print(f"analyze of a 2-hour FLAC without a length: peak {peak_mb:.0f} MB")
@@ -227,15 +241,15 @@ def an_hour_of_video(tmp_path_factory) -> Path:
 
 @needs_ffmpeg
 @pytest.mark.slow
-def test_a_segment_past_the_end_of_an_hour_of_video_is_refused_at_once(lv_home, an_hour_of_video):
+def test_a_segment_past_the_end_of_an_hour_of_video_is_refused_at_once(lv_home, an_hour_of_video, tmp_path):
     done, peak_mb = _run_measured(["drills", "import", str(an_hour_of_video), "--start", "59:50", "--end", "61:00",
-                                   "--no-transcript"], lv_home)
+                                   "--no-transcript"], lv_home, tmp_path)
     (line,) = clear_lines(done)
     assert done.returncode == 2 and "runs past the end" in line and "1:00:00.0 long" in line
     print(f"drills import --start 59:50 --end 61:00 of a 60-minute video: peak {peak_mb:.0f} MB")
     assert peak_mb < 400 and not (lv_home / "data" / "drills").exists()
     done, peak_mb = _run_measured(["drills", "import", str(an_hour_of_video), "--start", "59:45", "--end", "59:55",
-                                   "--no-transcript", "--id", "last-moment"], lv_home)
+                                   "--no-transcript", "--id", "last-moment"], lv_home, tmp_path)
     assert done.returncode == 0, done.stderr
     print(f"drills import of the last 10 s of a 60-minute video: peak {peak_mb:.0f} MB")
     assert peak_mb < 400

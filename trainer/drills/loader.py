@@ -134,7 +134,7 @@ def read_drill(folder: Path, source: Source, *, need_clip: bool = True) -> Drill
     if unknown:
         raise DrillError(f"{path}: '{unknown[0]}' is not a known field (a typo?); see drills/README.md for the format.")
     values = {key: _text(data, key, path, allow_empty=key == "transcript") for key in TEXT_FIELDS}
-    values["title"] = " ".join(values["title"].split())  # one line wherever it is shown
+    values["title"] = " ".join(values["title"].splitlines())  # one line wherever it is shown
     drill_id = values["id"]
     if not valid_id(drill_id):
         raise DrillError(f"{path}: the field 'id' is '{drill_id}'; use lower-case letters, digits and dashes "
