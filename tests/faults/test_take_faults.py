@@ -53,11 +53,19 @@ def _answered_take(rig, home: Path, *extra: str, preexec_fn=None, answer: Path =
 
 # ---- the take's file write refused while the history works (`ulimit -f`) ----
 
-def test_a_take_whose_file_cannot_be_written_is_stored_once(pulse_rig, settings_home):
-    def small_files():
-        resource.setrlimit(resource.RLIMIT_FSIZE, (250 * 1024, 250 * 1024))  # `ulimit -f 250`
+def _long_answer(folder: Path) -> Path:
+    """Two voices, 30 s of speech: the take's file passes any small limit well before the answer ends."""
+    parts = [read_audio(voice, mono=True) for voice in SPEECH_FILES[1:]]
+    path = folder / "long-answer.wav"
+    sf.write(path, np.concatenate([p.samples for p in parts]), parts[0].rate)
+    return path
 
-    done = _answered_take(pulse_rig, settings_home, preexec_fn=small_files)
+
+def test_a_take_whose_file_cannot_be_written_is_stored_once(pulse_rig, settings_home, tmp_path):
+    def small_files():
+        resource.setrlimit(resource.RLIMIT_FSIZE, (200 * 1024, 200 * 1024))  # `ulimit -f 200`
+
+    done = _answered_take(pulse_rig, settings_home, preexec_fn=small_files, answer=_long_answer(tmp_path))
     assert done.returncode == 1 and "Traceback" not in done.stderr and done.returncode != 134
     result = json.loads(done.stdout)
     assert result["take_path"].endswith(".flac.partial") and result["take_id"] == 1
