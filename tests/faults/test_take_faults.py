@@ -189,7 +189,7 @@ def test_a_take_with_no_answer_is_kept_as_one_that_does_not_count(pulse_rig, set
 def test_a_take_killed_during_the_clip_is_recovered_as_one_that_does_not_count(pulse_rig, settings_home):
     process = spawn("take", "--drill", DRILL, home=settings_home)
     partial = wait_for_partial(settings_home, process)
-    time.sleep(1.5)  # the clip is playing
+    time.sleep(3.5)  # the 7 s clip is playing; a bursty sound server has delivered its first lumps by now
     kill(process)
     assert partial.exists()
     done = run("stats", "--json", home=settings_home)
