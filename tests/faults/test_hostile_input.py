@@ -10,7 +10,6 @@ a broken imported drill that blocked every drill, a title that broke the drills 
 from __future__ import annotations
 
 import json
-import os
 import resource
 import shutil
 import struct
