@@ -66,5 +66,5 @@ def test_unknown_key_is_named(lv_home):
 def test_broken_toml_says_how_to_recover(lv_home):
     paths.config_file().parent.mkdir(parents=True)
     paths.config_file().write_text("daily_goal_minutes = = 3\n")
-    with pytest.raises(ConfigError, match="not valid TOML.*delete it"):
+    with pytest.raises(ConfigError, match="not valid TOML.*line 1.*levelvoice config reset"):
         config.load()

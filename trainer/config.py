@@ -1,13 +1,18 @@
 """Settings, stored as TOML in `paths.config_file()`.
 
 A missing file means all defaults. Every key is checked; a wrong one raises a
-`ConfigError` that names the file, the key and the bad value.
+`ConfigError` that names the file, the key and the bad value. A file that cannot be read
+at all (not UTF-8, not TOML) names the line and offers `levelvoice config reset`, which
+keeps the old file as a backup. Nothing is written that does not read back the same.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import json
 import math
+import os
 import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -56,12 +61,25 @@ def _number(low: float, high: float, what: str):
     return check
 
 
+RESET_HINT = "run `levelvoice config reset` to start from the defaults (your file is kept as a backup)"
+
+
+def _one_line(value: str) -> bool:
+    return not any(ord(c) < 32 or ord(c) == 127 for c in value)
+
+
 def _text(value: Any) -> str | None:
-    return None if isinstance(value, str) else "must be text in quotes"
+    if not isinstance(value, str):
+        return "must be text in quotes"
+    return None if _one_line(value) else "must be one line of text (no line breaks or control characters)"
 
 
 def _device(value: Any) -> str | None:
-    if isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool) and value >= 0):
+    if isinstance(value, str):
+        return None if _one_line(value) else (
+            "must be one line of text (no line breaks or control characters): a device name from "
+            "`levelvoice devices`")
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
         return None
     return 'must be a device name in quotes or a device number from `levelvoice devices` ("" for the default)'
 
@@ -130,17 +148,25 @@ def load(path: Path | None = None) -> Settings:
     """Read the settings file; a missing file gives the defaults."""
     path = path or paths.config_file()
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except FileNotFoundError:
         return Settings()
     except OSError as err:
         raise ConfigError(f"Cannot read the settings file {path}: {err.strerror or err}.") from err
     try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        raise ConfigError(
+            f"The settings file {path} is not UTF-8 text (byte 0x{data[err.start]:02x} on line {line}). "
+            f"Fix that line, or {RESET_HINT}."
+        ) from None
+    try:
         values = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise ConfigError(
-            f"The settings file {path} is not valid TOML ({err}). Fix it or delete it to start from defaults."
-        ) from err
+            f"The settings file {path} is not valid TOML: {err}. Fix that line, or {RESET_HINT}."
+        ) from None
     return validate(values, source=str(path))
 
 
@@ -149,8 +175,8 @@ def toml_value(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, (int, float)):
         return repr(value)
-    escaped = str(value).replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{escaped}"'
+    # a TOML basic string: JSON's escapes are valid TOML; DEL must be escaped too
+    return json.dumps(str(value), ensure_ascii=False).replace("\x7f", "\\u007f")
 
 
 def dumps(settings: Settings) -> str:
@@ -165,8 +191,37 @@ def save(settings: Settings, path: Path | None = None) -> Path:
     """Write the settings file atomically (0600, in a 0700 folder)."""
     path = path or paths.config_file()
     validate(dataclasses.asdict(settings))
-    paths.write_private_bytes(path, dumps(settings).encode("utf-8"))
+    text = dumps(settings)
+    if validate(tomllib.loads(text)) != settings:  # never write a file that does not read back the same
+        raise ConfigError("These settings cannot be written so that they read back the same; nothing was changed.")
+    paths.write_private_bytes(path, text.encode("utf-8"))
     return path
+
+
+def reset(path: Path | None = None, *, now: dt.datetime | None = None) -> Path | None:
+    """Back up the settings file (`config.toml.bak-YYYYmmdd-HHMMSS`) and write the defaults; returns the backup.
+
+    None when there was no file to keep.
+    """
+    path = path or paths.config_file()
+    backup = None
+    if path.exists():
+        stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+        backup = path.with_name(f"{path.name}.bak-{stamp}")
+        number = 2
+        while backup.exists():
+            backup = path.with_name(f"{path.name}.bak-{stamp}-{number}")
+            number += 1
+        try:
+            fd = os.open(backup, os.O_WRONLY | os.O_CREAT | os.O_EXCL, paths.PRIVATE_FILE_MODE)  # never overwrites
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(path.read_bytes())
+                handle.flush()
+                os.fsync(handle.fileno())
+        except OSError as err:
+            raise ConfigError(f"Could not keep a backup of {path} ({err.strerror or err}); nothing was changed.") from err
+    save(Settings(), path)
+    return backup
 
 
 def update(settings: Settings, **changes: Any) -> Settings:

@@ -18,6 +18,11 @@ import numpy as np
 from trainer.errors import AudioFileError
 
 SOUNDFILE_SUFFIXES = {".wav", ".flac", ".ogg", ".oga", ".opus", ".mp3", ".aif", ".aiff"}
+MAX_AUDIO_S = 600.0  # the most read at a time: the longest take (max_take_s); memory stays bounded
+MIN_AUDIO_S = 0.05  # less is no recording to measure or play
+MAX_PEAK = 2.0  # +6 dBFS: a lossy decoder's overshoot is clipped; more means the file was saved wrongly
+MIN_RATE, MAX_RATE = 1000, 768000
+UNKNOWN_FRAMES = 2**62  # libsndfile's frame count when the header does not say (an unclosed FLAC)
 
 
 @dataclass(frozen=True)
@@ -46,8 +51,11 @@ def to_mono(samples: np.ndarray) -> np.ndarray:
 
 
 def format_time(seconds: float) -> str:
-    """12:03.5 style (minutes:seconds), for messages."""
+    """12:03.5 style (minutes:seconds), 1:02:03.0 from an hour on, for messages."""
     minutes, rest = divmod(max(seconds, 0.0), 60)
+    if minutes >= 60:
+        hours, minutes = divmod(minutes, 60)
+        return f"{int(hours)}:{int(minutes):02d}:{rest:04.1f}"
     return f"{int(minutes)}:{rest:04.1f}"
 
 
@@ -79,51 +87,92 @@ def _check_file(path: Path) -> None:
         raise AudioFileError(f"{path} is empty (0 bytes); pick the file again or export it again.")
 
 
+def _segment(rate: int, total: int | None, start_s: float | None, end_s: float | None) -> tuple[int, int | None]:
+    """First and last (exclusive, None: to the end) frame of the asked-for part."""
+    first = 0 if start_s is None else int(round(start_s * rate))
+    last = None if end_s is None else int(round(end_s * rate))
+    if total is not None:
+        last = total if last is None else min(last, total)
+    return first, last
+
+
+def _too_long(path: Path, seconds: float | None) -> AudioFileError:
+    """Asked for more than `MAX_AUDIO_S` (`seconds`: how much, when known)."""
+    what = "the part asked for is longer than that" if seconds is None else f"that is {format_time(seconds)}"
+    return AudioFileError(
+        f"Level Voice reads at most {MAX_AUDIO_S / 60:g} minutes of audio at a time (the longest take) and {path} "
+        f"is longer: {what}. Cut out the part you need (for a clip, `levelvoice drills import FILE --start --end`)."
+    )
+
+
+def _check_rate(path: Path, rate: int) -> None:
+    if not MIN_RATE <= rate <= MAX_RATE:
+        raise AudioFileError(f"{path} says its sample rate is {rate} Hz, which no recording has; it may be damaged.")
+
+
 def _with_soundfile(path: Path, start_s: float | None, end_s: float | None) -> Audio | None:
-    """Decode with libsndfile; None when it does not understand the file."""
+    """Decode with libsndfile in blocks (never more than `MAX_AUDIO_S`); None when it does not understand the file."""
     import soundfile as sf
 
     try:
         with sf.SoundFile(path) as handle:
             rate = handle.samplerate
-            total = handle.frames
-            first = 0 if start_s is None else int(round(start_s * rate))
-            last = total if end_s is None else min(int(round(end_s * rate)), total)
-            if 0 < first <= total:
+            known = 0 < handle.frames < UNKNOWN_FRAMES  # an unclosed FLAC (an interrupted take) does not say
+            if not known:
+                return None  # PyAV reads what such a file holds
+            _check_rate(path, rate)
+            first, last = _segment(rate, handle.frames, start_s, end_s)
+            if (last - first) > MAX_AUDIO_S * rate + rate // 2:
+                raise _too_long(path, (last - first) / rate)
+            if 0 < first <= handle.frames:
                 handle.seek(first)
             data = handle.read(max(last - first, 0), dtype="float32", always_2d=True)
-    except (sf.LibsndfileError, RuntimeError, ValueError):
+    except (sf.LibsndfileError, RuntimeError, ValueError, TypeError, OverflowError, MemoryError):
         return None
     return Audio(data[:, 0].copy() if data.shape[1] == 1 else data, rate)
 
 
-def _with_pyav(path: Path, start_s: float | None, end_s: float | None) -> Audio:
-    """Decode with PyAV (FFmpeg): seeks to `start_s` and keeps only the asked-for part in memory."""
+def _open_av(path: Path):
+    """The file's first audio stream with PyAV: (container, stream, rate); AudioFileError when there is none."""
     import av
 
     try:
         container = av.open(str(path))
-    except (av.error.InvalidDataError, av.error.FFmpegError, UnicodeDecodeError) as err:
+    except (av.error.FFmpegError, UnicodeDecodeError, ValueError, OSError) as err:
         raise AudioFileError(
             f"{path} could not be read as audio or video; it may be damaged or in an unknown format."
         ) from err
-    with container:
+    try:
         if not container.streams.audio:
             raise AudioFileError(f"{path} has no audio track, so there is nothing to listen to.")
         stream = container.streams.audio[0]
-        rate = int(stream.rate or stream.codec_context.sample_rate or 0)
-        resampler = av.AudioResampler(format="fltp", layout=None, rate=rate)
-        if start_s and stream.time_base:
-            try:
-                container.seek(int(start_s / stream.time_base), stream=stream, backward=True)
-            except av.error.FFmpegError:
-                container.seek(0, stream=stream)
+        rate = int(getattr(stream, "rate", None) or getattr(stream.codec_context, "sample_rate", None) or 0)
+        _check_rate(path, rate)
+    except BaseException:
+        container.close()
+        raise
+    return container, stream, rate
+
+
+def _with_pyav(path: Path, start_s: float | None, end_s: float | None) -> Audio:
+    """Decode with PyAV (FFmpeg): seeks to `start_s` and keeps only the asked-for part (at most `MAX_AUDIO_S`)."""
+    import av
+
+    container, stream, rate = _open_av(path)
+    with container:
+        first, stop = _segment(rate, None, start_s, end_s)
+        limit = int(MAX_AUDIO_S * rate) + rate // 2
         chunks: list[np.ndarray] = []
-        origin: float | None = None  # time (s) of the first decoded sample
+        kept = 0
         seen = 0
-        first = 0 if start_s is None else int(round(start_s * rate))
-        stop = None if end_s is None else int(round(end_s * rate))
         try:
+            resampler = av.AudioResampler(format="fltp", layout=None, rate=rate)
+            if start_s and stream.time_base:
+                try:
+                    container.seek(int(start_s / stream.time_base), stream=stream, backward=True)
+                except av.error.FFmpegError:
+                    container.seek(0, stream=stream)
+            origin: float | None = None  # time (s) of the first decoded sample
             for packet in container.demux(stream):
                 for frame in packet.decode():
                     if origin is None:
@@ -135,10 +184,16 @@ def _with_pyav(path: Path, start_s: float | None, end_s: float | None) -> Audio:
                         seen = hi
                         if hi <= first:
                             continue  # before the segment: not kept
-                        chunks.append(block[max(first - lo, 0):])
+                        block = block[max(first - lo, 0):]
+                        chunks.append(block)
+                        kept += len(block)
+                        if kept > limit and (stop is None or stop - first > limit):
+                            raise _too_long(path, None if stop is None else (stop - first) / rate)
                 if stop is not None and seen >= stop:
                     break
-        except av.error.FFmpegError as err:
+        except AudioFileError:
+            raise
+        except (av.error.FFmpegError, ValueError, AttributeError, TypeError, OverflowError) as err:
             if not chunks:
                 raise AudioFileError(f"{path} could not be decoded; it may be damaged.") from err
     if not chunks:
@@ -151,9 +206,39 @@ def _with_pyav(path: Path, start_s: float | None, end_s: float | None) -> Audio:
     return Audio(data[:, 0].copy() if data.shape[1] == 1 else data, rate)
 
 
+def _header_duration(path: Path) -> float | None:
+    """The length the file's header gives (no decoding); None when it does not say."""
+    import soundfile as sf
+
+    try:
+        info = sf.info(str(path))
+    except (sf.LibsndfileError, RuntimeError, ValueError, TypeError):
+        pass
+    else:
+        _check_rate(path, info.samplerate)
+        if 0 < info.frames < UNKNOWN_FRAMES:
+            return info.frames / info.samplerate
+    try:
+        container, stream, _rate = _open_av(path)
+    except AudioFileError:
+        return None
+    with container:
+        if stream.duration and stream.time_base:
+            return float(stream.duration * stream.time_base)
+        if container.duration:
+            return container.duration / 1_000_000
+    return None
+
+
 def read_audio(path: Path | str, *, start_s: float | None = None, end_s: float | None = None,
                mono: bool = False) -> Audio:
-    """Decode `path` (optionally only `start_s`..`end_s`) to float32 at its own rate."""
+    """Decode `path` (optionally only `start_s`..`end_s`) to float32 at its own rate.
+
+    At most `MAX_AUDIO_S` are read at a time (longer asks are refused from the header,
+    before decoding), so memory never grows with a file's length. A segment outside the
+    file is refused from the header too. Samples beyond full scale from a lossy decoder's
+    overshoot are clipped to full scale; values far beyond it (`MAX_PEAK`) are an error.
+    """
     path = Path(path).expanduser()
     _check_file(path)
     if start_s is not None and start_s < 0:
@@ -162,6 +247,9 @@ def read_audio(path: Path | str, *, start_s: float | None = None, end_s: float |
         raise AudioFileError(
             f"The segment {format_time(start_s)} to {format_time(end_s)} has no length; the end must come after the start."
         )
+    length = _header_duration(path)
+    if length is not None:
+        _check_segment(path, length, start_s, end_s)
     audio = None
     if path.suffix.lower() in SOUNDFILE_SUFFIXES:
         audio = _with_soundfile(path, start_s, end_s)
@@ -169,33 +257,69 @@ def read_audio(path: Path | str, *, start_s: float | None = None, end_s: float |
         audio = _with_pyav(path, start_s, end_s)
     if len(audio.samples) == 0:
         if start_s:
-            length = probe_duration(path)
             raise AudioFileError(
                 f"The segment starting at {format_time(start_s)} lies outside {path}, which is only "
-                f"{format_time(length)} long."
+                f"{format_time(probe_duration(path))} long."
             )
         raise AudioFileError(f"{path} contains no audio samples.")
     if not np.isfinite(audio.samples).all():
         raise AudioFileError(f"{path} contains invalid sample values; it may be damaged.")
     if end_s is not None and audio.duration_s < (end_s - (start_s or 0.0)) - 0.05:
-        length = probe_duration(path)
         raise AudioFileError(
             f"The segment {format_time(start_s or 0.0)} to {format_time(end_s)} runs past the end of {path}, "
-            f"which is {format_time(length)} long."
+            f"which is {format_time(probe_duration(path))} long."
         )
+    if audio.duration_s < MIN_AUDIO_S:
+        raise AudioFileError(f"{path} holds only {audio.duration_s * 1000:.1f} ms of audio, too little to measure "
+                             "or play; it may be cut off.")
+    audio = _within_full_scale(path, audio)
     return audio.mono() if mono else audio
 
 
+def _check_segment(path: Path, length: float, start_s: float | None, end_s: float | None) -> None:
+    """Refuse, from the header's length alone, a segment outside the file or longer than `MAX_AUDIO_S`."""
+    if start_s and start_s >= length:
+        raise AudioFileError(f"The segment starting at {format_time(start_s)} lies outside {path}, which is only "
+                             f"{format_time(length)} long.")
+    if end_s is not None and end_s > length + 0.05:
+        raise AudioFileError(f"The segment {format_time(start_s or 0.0)} to {format_time(end_s)} runs past the end of "
+                             f"{path}, which is {format_time(length)} long.")
+    span = (length if end_s is None else end_s) - (start_s or 0.0)
+    if span > MAX_AUDIO_S + 0.5:
+        raise _too_long(path, span)
+
+
+def _within_full_scale(path: Path, audio: Audio) -> Audio:
+    peak = float(np.max(np.abs(audio.samples)))
+    if peak <= 1.0:
+        return audio
+    if peak > MAX_PEAK:
+        raise AudioFileError(
+            f"{path} holds sample values far beyond full scale (peak {20 * math.log10(peak):+.0f} dBFS), which no "
+            "recording can hold: it was saved wrongly (e.g. a float WAV not scaled to -1..1). Export it again."
+        )
+    return Audio(np.clip(audio.samples, -1.0, 1.0), audio.rate)  # a lossy decoder's overshoot
+
+
 def probe_duration(path: Path | str) -> float:
-    """Length of the audio in seconds (decodes with PyAV when the header does not say)."""
+    """Length of the audio in seconds: from the header, else by counting decoded samples (nothing kept)."""
     path = Path(path).expanduser()
     _check_file(path)
-    import soundfile as sf
+    length = _header_duration(path)
+    return length if length is not None else _counted_duration(path)
 
-    try:
-        info = sf.info(str(path))
-        if info.frames > 0:
-            return info.frames / info.samplerate
-    except (sf.LibsndfileError, RuntimeError):
-        pass
-    return _with_pyav(path, None, None).duration_s
+
+def _counted_duration(path: Path) -> float:
+    import av
+
+    container, stream, rate = _open_av(path)
+    frames = 0
+    with container:
+        try:
+            for packet in container.demux(stream):
+                for frame in packet.decode():
+                    frames += frame.samples
+        except (av.error.FFmpegError, ValueError, AttributeError) as err:
+            if not frames:
+                raise AudioFileError(f"{path} could not be decoded; it may be damaged.") from err
+    return frames / rate

@@ -136,6 +136,18 @@ class IncrementalTranscriber:
                 self._thread.start()
             self._cond.notify_all()
 
+    def close(self) -> None:
+        """Drop the phrases still queued and wait for the one being transcribed (a take that failed).
+
+        Nothing may be left running in the background: a process that exits while the model
+        works aborts ("terminate called without an active exception"). Safe after `finish`.
+        """
+        with self._cond:
+            self._closed = True
+            self._pending = []
+            self._cond.notify_all()
+            self._cond.wait_for(lambda: not self._busy)
+
     def finish(self, tail_samples: np.ndarray | None = None, rate: int | None = None,
                offset_s: float | None = None) -> Transcript:
         """Transcribe what is left (the tail, if given) and return the take's whole transcript."""

@@ -29,13 +29,13 @@ from trainer.analysis.speech import SpeechDetector, SpeechEvent
 from trainer.audio.clock import ClockMap
 from trainer.audio.devices import DEVICES_HINT, DeviceInfo, open_error, resolve
 from trainer.audio.events import LiveLevel
-from trainer.audio.flacfile import FlacWriter, write_flac
+from trainer.audio.flacfile import FULL_ERRNOS, FlacWriter, write_flac
 from trainer.audio.live import LiveMeter
 from trainer.audio.playback import LATENCY_S, supported_rate
 from trainer.audio.portaudio import close_stream, quiet_stderr, sounddevice
 from trainer.audio.pulse_watch import SourceWatch
 from trainer.audio.stall import StallClock
-from trainer.errors import AudioDeviceError, TrainerError
+from trainer.errors import AudioDeviceError, DiskFullError, TrainerError
 
 PARTIAL_SUFFIX = ".partial"
 SYNC_EVERY_S = 0.5
@@ -129,7 +129,17 @@ class Recorder:
                          threading.Thread(target=self._live_loop, name="take-live", daemon=True)]
         for thread in self._threads:
             thread.start()
-        if not self._first_block.wait(FIRST_BLOCK_TIMEOUT_S):
+        deadline = time.monotonic() + FIRST_BLOCK_TIMEOUT_S
+        while not self._first_block.wait(0.05) and not self._write_failed and time.monotonic() < deadline:
+            pass
+        if self._write_failed and not self._frames:  # the disk refused the very first block
+            problem = self._writer._file.error
+            self.discard()
+            full = isinstance(problem, OSError) and problem.errno in FULL_ERRNOS
+            raise (DiskFullError if full else TrainerError)(
+                "The disk is full, so the take could not start; nothing was recorded. Free some space and try again."
+                if full else f"The recording could not be written ({self.message}); nothing was recorded.")
+        if not self._first_block.is_set():
             self.discard()
             raise AudioDeviceError(
                 f"The microphone '{device.name}' opened but sent no sound. Check that it is connected and "
@@ -293,7 +303,13 @@ class Recorder:
         if not clean:  # the disk refused even the ending: leave it for recovery
             return self.partial
         if keep < total:
-            write_flac(self.path, self.samples(0.0, keep / self.rate), self.rate)
+            try:
+                write_flac(self.path, self.samples(0.0, keep / self.rate), self.rate)
+            except TrainerError:  # a full disk: the whole recording stays, for the next start to store
+                self.message = self.message or (
+                    f"The disk is full, so the take could not be closed; the recording is kept in {self.partial} "
+                    "and will be stored at the next start. Free some space.")
+                return self.partial
             self.partial.unlink(missing_ok=True)
         else:
             os.replace(self.partial, self.path)

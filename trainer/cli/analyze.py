@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from trainer.errors import AudioFileError
+from trainer.errors import TrainerError
 
 
 def _say(message: str) -> None:
@@ -98,8 +98,17 @@ def analyze(ctx: click.Context, files: tuple[Path, ...], as_json: bool, model: s
     for path in files:
         try:
             features = measure(path)
-        except AudioFileError as err:
+        except TrainerError as err:
             _say(str(err))
+            status = 2
+            continue
+        except Exception as err:  # noqa: BLE001 - one odd file never stops the batch
+            _say(f"{path} could not be analysed ({type(err).__name__}: {err}); the other files are analysed. "
+                 "Run again with --debug to see the details for a report.")
+            if ctx.obj and ctx.obj.get("debug"):
+                import traceback
+
+                traceback.print_exc()
             status = 2
             continue
         comparison = compare(features, reference) if reference is not None else None

@@ -54,3 +54,20 @@ def set_value(key: str, value: str) -> None:
     updated = settings_file.update(current, **{key: parsed})
     where = settings_file.save(updated)
     click.echo(f"{key} = {settings_file.toml_value(getattr(updated, key))}  (saved in {where})")
+
+
+@config.command("reset")
+@click.option("--yes", is_flag=True, help="Reset without asking.")
+def reset(yes: bool) -> None:
+    """Go back to the default settings; the old file is kept as a backup beside it."""
+    from trainer import config as settings_file
+    from trainer import paths
+
+    where = paths.config_file()
+    if where.exists() and not yes and not click.confirm(
+            f"Reset every setting to its default? {where} is kept as a backup.", default=True):
+        click.echo("Nothing changed.")
+        return
+    backup = settings_file.reset()
+    kept = f"; your old file is kept as {backup}" if backup else ""
+    click.echo(f"Settings are back to their defaults in {where}{kept}.")

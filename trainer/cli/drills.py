@@ -14,6 +14,19 @@ def _length(seconds: float | None) -> str:
     return "?" if seconds is None else f"{seconds:.1f} s"
 
 
+def _one_line(text: str) -> str:
+    """Text for one table cell: line breaks and other control characters become spaces."""
+    return " ".join("".join(c if c.isprintable() else " " for c in text).split())
+
+
+def _say_skipped(problems: list[str]) -> None:
+    for problem in problems:
+        click.echo(f"levelvoice: left out a drill that cannot be read: {problem}", err=True)
+    if problems:
+        click.echo("levelvoice: `levelvoice drills check` lists every problem; an imported drill can be removed "
+                   "with `levelvoice drills remove ID`.", err=True)
+
+
 @click.group()
 def drills() -> None:
     """The drill library: the bundled starter pack and clips you imported."""
@@ -25,19 +38,22 @@ def list_drills(as_json: bool) -> None:
     """List every drill, by challenge and difficulty."""
     from trainer.drills import load_library
 
-    library = load_library()
+    problems: list[str] = []
+    library = load_library(problems)
     if as_json:
         rows = [dict(asdict(d), clip_path=str(d.clip_path), challenge_label=d.challenge_label) for d in library]
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        _say_skipped(problems)
         return
     width = max([len(d.id) for d in library] + [2])
     click.echo(f"{'ID':<{width}}  {'CHALLENGE':<10}  {'DIFFICULTY':<12}  {'LENGTH':>6}  {'SOURCE':<8}  TITLE")
     for d in library:
         click.echo(f"{d.id:<{width}}  {d.challenge:<10}  {d.difficulty:<12}  {_length(d.duration_s):>6}  "
-                   f"{d.source:<8}  {d.title}")
+                   f"{d.source:<8}  {_one_line(d.title)}")
     imported = sum(d.source == "imported" for d in library)
     click.echo(f"{len(library)} drills ({len(library) - imported} bundled, {imported} imported). "
                f"Details: `levelvoice drills show ID`.")
+    _say_skipped(problems)
 
 
 @drills.command("show")
@@ -112,16 +128,15 @@ def import_command(file: str, start: str | None, end: str | None, title: str | N
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def remove(drill_id: str, yes: bool) -> None:
     """Delete a drill you imported, with its clip (the bundled drills stay)."""
-    from trainer.drills import get_drill, remove_drill
-    from trainer.drills.importer import ensure_removable
+    from trainer.drills import remove_drill
+    from trainer.drills.importer import removable
 
-    d = get_drill(drill_id)
-    ensure_removable(d)
-    if not yes and not click.confirm(f"Remove '{d.id}' ({d.title}) and its clip? This cannot be undone"):
+    _folder, name = removable(drill_id)
+    if not yes and not click.confirm(f"Remove '{drill_id}' ({_one_line(name)}) and its clip? This cannot be undone"):
         click.echo("Nothing removed.")
         return
     remove_drill(drill_id)
-    click.echo(f"Removed '{d.id}' and its clip.")
+    click.echo(f"Removed '{drill_id}' and its clip.")
 
 
 @drills.command("check")

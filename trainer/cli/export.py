@@ -15,11 +15,10 @@ import click
               show_default="the current folder", help="Folder to write the export file into.")
 def export(fmt: str, out_dir: Path) -> None:
     """Export your practice history (takes, measures, verdicts, ratings) to a file."""
-    from trainer.store import open_store
-    from trainer.store.export import export_history
+    from trainer.cli.history import history
+    from trainer.store.export import export_takes
 
-    with open_store() as store:
-        count = store.count_takes()
-        path = export_history(store, out_dir, fmt, now=datetime.now().astimezone())
+    with history() as practice:
+        path, count = export_takes(practice.store, out_dir, fmt, now=datetime.now().astimezone())
     click.echo(f"Exported {count} take{'s' if count != 1 else ''} to {path.resolve()}")
     click.echo("The file holds transcripts of your answers: keep it private (it is readable only by you).")

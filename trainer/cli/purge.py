@@ -18,22 +18,35 @@ def _plural(count: int, word: str) -> str:
 def purge(ctx: click.Context, drill_id: str, yes: bool) -> None:
     """Delete every take of DRILL_ID, its recordings and its adapted bands (cannot be undone)."""
     from trainer import paths
+    from trainer.cli.history import history
     from trainer.errors import TrainerError
-    from trainer.store import open_store
 
-    with open_store() as store:
+    outcome: dict = {}
+
+    def remove(files: list[Path]) -> None:  # inside the history's transaction, before the takes go
+        outcome["removed"], outcome["problems"] = delete_recordings(files, paths.takes_dir())
+        stuck = [p for p in outcome["problems"] if p.startswith("Could not delete")]
+        if stuck:  # a recording left without its take would be stored again at the next start
+            raise TrainerError(f"{stuck[0]} The takes of '{drill_id}' stay in your history; fix that and purge "
+                               "again.")
+
+    with history() as practice:
+        store = practice.store
         count = store.count_takes(drill_id)
-        if not count and not store.band_states(drill_id):
+        kept = store.count_all_takes(drill_id)
+        if not kept and not store.band_states(drill_id):
             known = store.drills_with_takes()
             hint = f" Drills with takes: {', '.join(known)}." if known else " There are no takes yet."
             raise TrainerError(f"No practice history for drill '{drill_id}'.{hint}")
-        if not yes and not click.confirm(f"Delete {_plural(count, 'take')} of '{drill_id}' and their recordings? "
-                                         "This cannot be undone.", default=False):
+        extra = kept - count
+        also = f" (and {_plural(extra, 'take')} that did not count)" if extra else ""
+        if not yes and not click.confirm(f"Delete {_plural(count, 'take')} of '{drill_id}'{also} and their "
+                                         "recordings? This cannot be undone.", default=False):
             click.echo("Nothing deleted.")
             return
-        files = store.purge_drill(drill_id)
-    removed, problems = delete_recordings(files, paths.takes_dir())
-    click.echo(f"Deleted {_plural(count, 'take')} of '{drill_id}' and {_plural(removed, 'recording')}.")
+        store.purge_drill(drill_id, remove_files=remove)
+    removed, problems = outcome["removed"], outcome["problems"]
+    click.echo(f"Deleted {_plural(count, 'take')} of '{drill_id}'{also} and {_plural(removed, 'recording')}.")
     for problem in problems:
         click.echo(f"levelvoice: {problem}", err=True)
     ctx.exit(1 if problems else 0)

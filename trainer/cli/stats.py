@@ -55,13 +55,10 @@ def render(stats, baseline, tz) -> list[str]:
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 def stats(as_json: bool) -> None:
     """Show today's practice minutes, streaks and each drill's recent scores."""
-    from trainer import config
-    from trainer.practice.clock import zone
-    from trainer.store import open_store
+    from trainer.cli.history import history
 
-    settings = config.load()
-    tz = zone(settings.timezone)
-    with open_store() as store:
+    with history() as practice:
+        settings, tz, store = practice.settings, practice.tz, practice.store
         figures = store.stats(datetime.now(timezone.utc), tz, settings.daily_goal_minutes)
         baseline = store.latest_baseline()
     if as_json:

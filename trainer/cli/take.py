@@ -78,7 +78,7 @@ def _print_text(values: dict, outcome) -> None:
               help="Play this audio or video file as the client clip.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.option("--save", "save_path", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
-              help="Save the take (FLAC) here instead of the private takes folder.")
+              help="Also save a copy of the take (FLAC) here; the history keeps its own in the private takes folder.")
 def take(drill_id: str | None, clip_file: Path | None, as_json: bool, save_path: Path | None) -> None:
     """Play a client clip, record your answer until you stop speaking, measure, judge and store it.
 
@@ -96,13 +96,12 @@ def take(drill_id: str | None, clip_file: Path | None, as_json: bool, save_path:
 
 def _take(interrupts, drill_id: str | None, clip_file: Path | None, as_json: bool, save_path: Path | None) -> None:
     from trainer.audio.trial import Stop
+    from trainer.cli.history import report_recovery, report_skipped
     from trainer.session import Practice
     from trainer.session.takes import ClipDrill
 
     practice = Practice.open()
-    for recording in practice.recover_interrupted():
-        click.echo(f"levelvoice: recovered an interrupted take ({recording.duration_s:.1f} s) and stored it: "
-                   f"{recording.path}", err=True)
+    report_recovery(practice, practice.recover_interrupted())
     if (drill_id is None) == (clip_file is None):
         raise click.UsageError("Give either --drill ID or --clip FILE.")
     if drill_id is not None:
@@ -113,18 +112,18 @@ def _take(interrupts, drill_id: str | None, clip_file: Path | None, as_json: boo
         probe_duration(clip_file)  # a missing or broken file fails here, with its one-line error
         drill = ClipDrill.from_file(clip_file.expanduser().resolve())
     if save_path is not None:
-        from trainer import paths
+        from trainer.session.takes import check_save_path
 
-        save_path = save_path.expanduser().resolve()
-        paths.ensure_private_dir(save_path.parent)
+        save_path = check_save_path(save_path)  # before the clip plays; the take records in the takes folder
     stop = Stop()
     failures: list = []
     practice.begin_practice()  # the take's own time counts as practice
     post = _progress_printer(failures)
     try:
-        outcome = interrupts.run(lambda: practice.run_take(drill, post=post, stop=stop, take_path=save_path), stop)
+        outcome = interrupts.run(lambda: practice.run_take(drill, post=post, stop=stop), stop)
     finally:
         practice.close()
+        report_skipped(practice)
     if outcome is not None:
         values = {"drill": drill_id, "clip": str(clip_file) if clip_file else None, **outcome.to_dict()}
         trial = outcome.trial
@@ -132,6 +131,11 @@ def _take(interrupts, drill_id: str | None, clip_file: Path | None, as_json: boo
         trial = failures[-1].trial
         values = {"drill": drill_id, "clip": str(clip_file) if clip_file else None, "take_id": None,
                   **trial.to_dict(), "analysis": None, "verdict": None, "warnings": []}
+    if save_path is not None:
+        from trainer.session.takes import save_copy
+
+        save_copy(trial.take_path, save_path)  # the history keeps its own private copy
+        values["take_path"] = str(save_path)
     if as_json:
         click.echo(json.dumps(values, indent=2))
     else:

@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from trainer import paths
-from trainer.drills.loader import DRILL_FILE, bundled_dir, drill_folders, get_drill, read_drill, valid_id
+from trainer.drills.loader import (DRILL_FILE, broken_folder, bundled_dir, drill_folders, get_drill, read_drill,
+                                   valid_id)
 from trainer.drills.model import CHALLENGES, DIFFICULTIES, Drill
 from trainer.errors import DrillError
 
@@ -233,15 +234,27 @@ def ensure_removable(drill: Drill) -> None:
                          f"only drills you imported can.")
 
 
-def remove_drill(drill_id: str) -> Drill:
-    """Delete an imported drill with its clip (bundled drills cannot be removed); returns what was removed."""
-    drill = get_drill(drill_id)
+def removable(drill_id: str) -> tuple[Path, str]:
+    """The folder of an imported drill and how to name it, even when its `drill.toml` cannot be read
+    (so a broken drill can always be removed); `DrillError` for a bundled or unknown one."""
+    try:
+        drill = get_drill(drill_id)
+    except DrillError:
+        broken = broken_folder(drill_id)
+        if broken is None or broken[1] != "imported":
+            raise
+        return broken[0], "its drill.toml cannot be read"
     ensure_removable(drill)
-    folder = drill.folder
+    return drill.folder, drill.title
+
+
+def remove_drill(drill_id: str) -> Path:
+    """Delete an imported drill with its clip (bundled drills cannot be removed); returns the folder removed."""
+    folder, _name = removable(drill_id)
     doomed = folder.with_name(f".remove-{folder.name}-{uuid.uuid4().hex[:8]}")
     try:
         os.rename(folder, doomed)  # gone from the library in one step
     except OSError as err:
         raise DrillError(f"Cannot remove {folder}: {err.strerror or err}.") from err
     shutil.rmtree(doomed, ignore_errors=True)
-    return drill
+    return folder

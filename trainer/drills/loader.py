@@ -2,7 +2,8 @@
 
 A drill is a folder holding `drill.toml` and the client's audio (the format is
 described in `drills/README.md`). Every problem is a `DrillError` that names the file
-and the field, so a person can open the file and fix that line.
+and the field, so a person can open the file and fix that line. One broken drill never
+blocks the others: the library leaves it out and names it (`load_library(problems)`).
 """
 
 from __future__ import annotations
@@ -147,6 +148,7 @@ def read_drill(folder: Path, source: Source, *, need_clip: bool = True) -> Drill
     if unknown:
         raise DrillError(f"{path}: '{unknown[0]}' is not a known field (a typo?); see drills/README.md for the format.")
     values = {key: _text(data, key, path, allow_empty=key == "transcript") for key in TEXT_FIELDS}
+    values["title"] = " ".join(values["title"].splitlines())  # one line wherever it is shown
     drill_id = values["id"]
     if not valid_id(drill_id):
         raise DrillError(f"{path}: the field 'id' is '{drill_id}'; use lower-case letters, digits and dashes "
@@ -247,24 +249,49 @@ def _collect(on_error: Callable[[DrillError], None]) -> list[Drill]:
     return sorted(drills.values(), key=_order)
 
 
-def _raise(err: DrillError) -> None:
-    raise err
+def load_library(problems: list[str] | None = None) -> list[Drill]:
+    """Every valid drill, bundled then imported, ordered by challenge and difficulty.
 
-
-def load_library() -> list[Drill]:
-    """Every drill, bundled then imported, ordered by challenge and difficulty.
-
-    Raises `DrillError` for the first invalid drill (`check_library` lists them all).
+    An invalid drill is left out; its problem (one line naming file and field) is added to
+    `problems` when given (`check_library` also checks the clips). Only a missing bundled
+    folder raises `DrillError`.
     """
-    return _collect(_raise)
+    def note(err: DrillError) -> None:
+        if problems is not None:
+            problems.append(str(err))
+
+    return _collect(note)
+
+
+def broken_folder(drill_id: str) -> tuple[Path, Source] | None:
+    """The folder of a drill with this id whose `drill.toml` cannot be read, and where it comes from."""
+    if not drill_id or Path(drill_id).name != drill_id or drill_id.startswith((".", "_")):
+        return None
+    for root, source in _roots():
+        folder = root / drill_id
+        if folder.is_dir():
+            try:
+                read_drill(folder, source)
+            except DrillError:
+                return folder, source
+    return None
 
 
 def get_drill(drill_id: str) -> Drill:
-    """The drill with this id; `DrillError` (with a suggestion) when there is none."""
+    """The drill with this id; `DrillError` (with a suggestion) when there is none, or it is broken."""
     drills = load_library()
     for drill in drills:
         if drill.id == drill_id:
             return drill
+    broken = broken_folder(drill_id)
+    if broken is not None:
+        folder, source = broken
+        try:
+            read_drill(folder, source)
+        except DrillError as err:
+            fix = f"Fix it, or remove it with `levelvoice drills remove {drill_id}`." if source == "imported" else \
+                "Reinstall Level Voice to restore it."
+            raise DrillError(f"The drill '{drill_id}' cannot be used: {err} {fix}") from None
     close = difflib.get_close_matches(drill_id, [d.id for d in drills], n=1)
     hint = f"Did you mean '{close[0]}'? " if close else ""
     raise DrillError(f"There is no drill '{drill_id}'. {hint}See all drills with `levelvoice drills list`.")

@@ -164,8 +164,11 @@ def baseline_from_files(practice, files: Sequence[Path | str]):
     answers = []
     for file in files:
         audio = read_audio(file, mono=True)
-        answers.append(CalibrationAnswer(Path(file), analyze(audio.samples, audio.rate,
-                                                             transcriber=practice.transcriber())))
+        features = analyze(audio.samples, audio.rate, transcriber=practice.transcriber())
+        if features.clipping:  # its loudness would be too low a target: never a baseline
+            raise CalibrationError(f"{file} hits full scale (it clips), so it cannot show your calm voice; use a "
+                                   "recording made a little further from the microphone.")
+        answers.append(CalibrationAnswer(Path(file), features))
     return save_baseline(practice, answers)
 
 

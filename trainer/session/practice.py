@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from trainer import config, paths
+from trainer import config
 from trainer.session.events import TakeOutcome, WarmUpDone
 from trainer.session.lock import recording_lock
 from trainer.session.questions import question_for
@@ -104,6 +104,8 @@ class Practice:
         self._ready = threading.Event()
         self.transcription_problem: str | None = None if transcribe else "transcription is switched off"
         self.recovered_takes = 0
+        self.recovery_notes: list[str] = []  # what reconciling the takes folder could not do, one line each
+        self.library_problems: list[str] = []
 
     @classmethod
     def open(cls, *, clock: Callable[[], dt.datetime] = _utc_now, transcribe: bool = True) -> Practice:
@@ -113,8 +115,16 @@ class Practice:
         return cls(settings=config.load(), store=open_store(), clock=clock, transcribe=transcribe)
 
     def close(self) -> None:
-        self.end_practice()
-        self.store.close()
+        """End the practice session and close the history (a history that cannot be written then
+        loses only the session's last minutes: the takes are stored, or kept for the next start)."""
+        from trainer.errors import DiskFullError, StoreError
+
+        try:
+            self.end_practice()
+        except (StoreError, DiskFullError):
+            pass
+        finally:
+            self.store.close()
 
     # ---- time ----
 
@@ -166,47 +176,47 @@ class Practice:
         return None if transcriber is None else transcriber.incremental()
 
     def recover_interrupted(self) -> list:
-        """Close, measure and store takes a crash or power cut interrupted; returns their Recordings.
+        """Reconcile the takes folder with the history; returns the Recordings stored now.
 
-        Each is stored for the drill named in its file name (kept under that id even when the
-        drill is gone) and dated when it was last written. Nothing is recovered while another
-        window is recording: that waits for a later start (see trainer.session.recovery).
+        Interrupted takes and recordings the history does not know are measured and stored
+        for the drill named in their file name (kept under that id even when the drill is
+        gone), dated when they were last written; what could not be done is one line each in
+        `recovery_notes`. Nothing is recovered while another window is recording: that waits
+        for a later start (see trainer.session.recovery).
         """
-        from trainer.audio.recovery import recover
-        from trainer.errors import DrillError, TrainerError
-        from trainer.session.recovery import abandoned_takes, recovery_lock
+        from trainer.session.recovery import reconcile
 
-        recovered = []
-        with recovery_lock(paths.takes_dir()):
-            for partial, written_at in abandoned_takes(paths.takes_dir()):
-                drill_id = drill_id_of(partial)  # the recovered file may get another name
-                try:
-                    recording = recover(partial)
-                except TrainerError:  # nothing readable in it; recovery set it aside
-                    continue
-                try:
-                    drill = self.drill(drill_id)
-                except DrillError:  # a clip take, or its drill was removed: kept all the same
-                    drill = ClipDrill(drill_id)
-                self.store_recovered(drill, recording, at=written_at)
-                recovered.append(recording)
-        return recovered
+        done = reconcile(self)
+        self.recovery_notes = done.notes
+        return done.recovered
 
-    def store_recovered(self, drill, recording, *, at: dt.datetime | None = None) -> TakeOutcome:
-        """Measure a recovered recording and store it as an interrupted take (recorded `at`, default now)."""
+    def store_found(self, path: Path, recording, *, partial: Path | None = None,
+                    at: dt.datetime | None = None) -> int | None:
+        """Measure a recording found in the takes folder and store it as recovered, unless the history holds it.
+
+        `partial`: the interrupted file it was closed from (a take holding that is pointed at
+        `path` instead). Returns the new take's id, or None when nothing was added.
+        """
         from trainer.analysis import acoustic_features
         from trainer.audio.trial import TrialResult
+        from trainer.errors import DrillError
         from trainer.media import read_audio
 
-        audio = read_audio(recording.path, mono=True)
+        drill_id = drill_id_of(partial or path)
+        try:
+            drill = self.drill(drill_id)
+        except DrillError:  # a clip take, or its drill was removed: kept all the same
+            drill = ClipDrill(drill_id)
+        audio = read_audio(path, mono=True)
         trial = TrialResult(
-            take_path=recording.path, rate=recording.rate, clip_duration_s=0.0, latency_s=None, overlap_s=0.0,
-            speech_onset_s=None, speech_end_s=None, interrupted=True, overflows=recording.overflows,
+            take_path=path, rate=recording.rate, clip_duration_s=0.0, latency_s=None, overlap_s=0.0,
+            speech_onset_s=None, speech_end_s=None, interrupted=recording.interrupted, overflows=recording.overflows,
             no_response=False, stopped_by="recovered",
             message=recording.message or "Recovered after Level Voice stopped during the take.",
             take_duration_s=recording.duration_s,
         )
-        return self.judge_and_store(drill, trial, acoustic_features(audio.samples, audio.rate), at=at)
+        record, _verdict, bands = self._judged(drill, trial, acoustic_features(audio.samples, audio.rate), at=at)
+        return self.store.add_found_take(record, bands=bands, partial=partial)
 
     # ---- drills ----
 
@@ -214,7 +224,9 @@ class Practice:
         if self._library is None:
             from trainer.drills import load_library
 
-            self._library = load_library()
+            problems: list[str] = []
+            self._library = load_library(problems)
+            self.library_problems = problems  # drills left out because they cannot be read, one line each
         return self._library
 
     def drill(self, drill_id: str):
@@ -374,15 +386,28 @@ class Practice:
         return self._session_id is not None
 
     def begin_practice(self) -> None:
-        """The drill screen opened: practice time counts from takes made while it is open."""
+        """The drill screen opened: practice time counts from takes made while it is open.
+
+        A damaged history is refused here (`StoreError`), before anything is written into it.
+        """
         if self._session_id is None:
+            self.store.quick_check()
             self._session_id = self.store.start_session(self.now())
 
     def touch(self, *, counts: bool = True) -> None:
         """A sign of practice (a take, a rating, a replay). After a take that does not count, `counts`
-        is False: the time since the take began is not practice time."""
+        is False: the time since the take began is not practice time.
+
+        A history that cannot be written (full disk, busy) costs only these practice
+        minutes, never the take: storing the take says what happened and what was kept.
+        """
+        from trainer.errors import DiskFullError, StoreError
+
         if self._session_id is not None:
-            self.store.touch_session(self._session_id, self.now(), counts=counts)
+            try:
+                self.store.touch_session(self._session_id, self.now(), counts=counts)
+            except (StoreError, DiskFullError):
+                pass
 
     def end_practice(self) -> None:
         if self._session_id is not None:
@@ -406,6 +431,7 @@ class Practice:
         self._take_active = True
         self._stop_events.add(stop)
         try:
+            self.store.quick_check()  # a damaged history is refused before the clip plays
             with recording_lock():
                 self.touch()
                 return TakeRunner(self).run(drill, post=post, stop=stop, take_path=take_path)
@@ -419,16 +445,28 @@ class Practice:
         for event in list(self._stop_events):
             event.set()
 
-    def judge_and_store(self, drill, trial, features, *, at: dt.datetime | None = None) -> TakeOutcome:
+    def judge_and_store(self, drill, trial, features, *, at: dt.datetime | None = None,
+                        counts: bool = True) -> TakeOutcome:
         """Judge a measured take against the baseline and the drill's bands; store it in one transaction.
 
         `at`: when the take was recorded, if not now (a recovered take); such a take belongs
-        to no practice session.
+        to no practice session. `counts=False` keeps a take that does not count whatever
+        was said (no answer heard after the clip).
         """
+        record, verdict, new_bands = self._judged(drill, trial, features, at=at, counts=counts)
+        take_id = self.store.add_take(record, bands=new_bands)
+        unjudged = None
+        if verdict is None:
+            unjudged = "no calm-voice baseline yet" if record.baseline_id is None else "too little speech to judge"
+        return TakeOutcome(take_id, drill.id, Path(trial.take_path), trial, features, verdict, complete=False,
+                           warnings=self.warnings_for(trial, features), counted=record.counted, unjudged=unjudged)
+
+    def _judged(self, drill, trial, features, *, at: dt.datetime | None = None, counts: bool = True):
+        """The take as it is stored, its verdict (None without a baseline) and the drill's bands after it."""
         from trainer.practice.counting import counts_as_take
         from trainer.store.records import TakeRecord
 
-        counted = counts_as_take(features.speech_s)
+        counted = counts and counts_as_take(features.speech_s)
         baseline, verdict, new_bands = self._judge(drill, trial, features, self.store.band_states(drill.id), counted)
         record = TakeRecord(
             drill_id=drill.id, at=self.now() if at is None else at, features=features.to_dict(),
@@ -439,12 +477,7 @@ class Practice:
             baseline_id=None if baseline is None else baseline.id, difficulty=drill.difficulty,
             stopped_by=trial.stopped_by, counted=counted,
         )
-        take_id = self.store.add_take(record, bands=new_bands)
-        unjudged = None
-        if verdict is None:
-            unjudged = "no calm-voice baseline yet" if baseline is None else "too little speech to judge"
-        return TakeOutcome(take_id, drill.id, Path(trial.take_path), trial, features, verdict, complete=False,
-                           warnings=self.warnings_for(trial, features), counted=counted, unjudged=unjudged)
+        return record, verdict, new_bands
 
     def complete_take(self, outcome: TakeOutcome, drill, features, bands_before) -> TakeOutcome:
         """The take with its final features (the transcript's): judged again from the bands it started

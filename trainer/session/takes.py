@@ -10,6 +10,8 @@ syllables), from the bands it started with, so its bands move once. The take's a
 from __future__ import annotations
 
 import datetime as dt
+import os
+import shutil
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -17,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from trainer import paths
-from trainer.errors import ModelError
+from trainer.errors import DiskFullError, ModelError, StoreError
 from trainer.session.events import AnalysisWaiting, ResultReady, TakeFailed, TakeOutcome, TranscriptReady
 
 Post = Callable[[Any], None]
@@ -40,6 +42,47 @@ def take_path_for(drill_id: str, moment: dt.datetime) -> Path:
 
 
 LEAK_TAIL_S = 0.15  # a leaked clip's reverberation
+
+
+def check_save_path(path: Path) -> Path:
+    """Where `take --save` may write its copy; checked before the take so nothing is recorded in vain.
+
+    A folder that does not exist is created (private); an existing folder is never changed.
+    """
+    from trainer.errors import DataFolderError
+
+    path = Path(path).expanduser().resolve()
+    if path.is_dir():
+        raise DataFolderError(f"{path} is a folder; give --save a file name in it, e.g. {path / 'answer.flac'}.")
+    folder = path.parent
+    if not folder.exists():
+        try:
+            folder.mkdir(parents=True, mode=paths.PRIVATE_DIR_MODE)
+        except OSError as err:
+            raise DataFolderError(f"Cannot create the folder {folder} for --save: {err.strerror or err}.") from err
+    elif not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):
+        raise DataFolderError(f"Cannot write into {folder}; choose another place for --save.")
+    return path
+
+
+def save_copy(source: Path, target: Path) -> None:
+    """Copy a stored take to `target` (0600, written whole or not at all); the history keeps `source`."""
+    from trainer.audio.flacfile import FULL_ERRNOS
+    from trainer.errors import DiskFullError, TrainerError
+
+    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, paths.PRIVATE_FILE_MODE)
+        with open(fd, "wb") as out, open(source, "rb") as data:
+            shutil.copyfileobj(data, out)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, target)
+    except OSError as err:
+        tmp.unlink(missing_ok=True)
+        kind = DiskFullError if err.errno in FULL_ERRNOS else TrainerError
+        raise kind(f"Could not save a copy of the take to {target} ({err.strerror or err}); the take is stored in "
+                   f"your history and kept in {source}.") from err
 
 
 def answer_start_s(trial) -> float:
@@ -103,6 +146,10 @@ class _Phrases:
             self.transcriber.add_phrase(event.samples, event.rate, event.start_s)
             self.end_s = max(self.end_s, event.end_s)
 
+    def close(self) -> None:
+        if self.transcriber is not None:
+            self.transcriber.close()
+
 
 class TakeRunner:
     """Runs takes for a `Practice` (which owns settings, store, clock and transcriber)."""
@@ -126,16 +173,32 @@ class TakeRunner:
             else:
                 post(event)
 
-        trial = run_trial(
-            clip, path, input_device=settings.input_device, output_device=settings.output_device,
-            cue=settings.cue_sound, hangover_s=settings.silence_hangover_s, max_s=settings.max_take_s,
-            on_event=on_event, stop=stop, samplerate=settings.sample_rate,
-        )
-        if trial.no_response:
-            practice.touch(counts=False)
-            post(TakeFailed(trial.message or "No response heard: check the microphone.", trial.take_path, trial))
-            return None
-        return self.measure(drill, trial, phrases, post=post)
+        try:
+            trial = run_trial(
+                clip, path, input_device=settings.input_device, output_device=settings.output_device,
+                cue=settings.cue_sound, hangover_s=settings.silence_hangover_s, max_s=settings.max_take_s,
+                on_event=on_event, stop=stop, samplerate=settings.sample_rate,
+            )
+            if trial.no_response:
+                practice.touch(counts=False)
+                self.keep_unanswered(drill, trial)
+                post(TakeFailed(trial.message or "No response heard: check the microphone.", trial.take_path, trial))
+                return None
+            return self.measure(drill, trial, phrases, post=post)
+        finally:
+            phrases.close()  # a take that failed leaves no transcription running (an exit would abort)
+
+    def keep_unanswered(self, drill, trial) -> None:
+        """Store a take with no answer as one that does not count, so its recording is in the history
+        (purge and export know it). If that fails, the next start stores it (trainer.session.recovery)."""
+        from trainer.analysis import acoustic_features
+        from trainer.media import read_audio
+
+        try:
+            audio = read_audio(trial.take_path, mono=True)
+            self.practice.judge_and_store(drill, trial, acoustic_features(audio.samples, audio.rate), counts=False)
+        except Exception:  # noqa: BLE001 - the take has failed already; its recording waits for the next start
+            pass
 
     def measure(self, drill, trial, phrases: _Phrases, *, post: Post) -> TakeOutcome:
         """Analyse, judge and store a recorded take; then complete it with the transcript."""
@@ -149,7 +212,11 @@ class TakeRunner:
         audio = read_audio(trial.take_path, start_s=start_s or None, mono=True)
         features = acoustic_features(audio.samples, audio.rate)
         bands_before = practice.store.band_states(drill.id)
-        outcome = practice.judge_and_store(drill, trial, features)
+        try:
+            outcome = practice.judge_and_store(drill, trial, features)
+        except (StoreError, DiskFullError) as err:  # the recording stays; the next start stores it
+            raise type(err)(f"{err} Your recording was kept ({trial.take_path}) and will be stored at the next "
+                            "start.") from err
         practice.touch(counts=outcome.counted)  # the take's own time is practice only if it counts
         post(ResultReady(outcome))
         if features.speech_s > 0:

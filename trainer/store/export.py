@@ -30,51 +30,81 @@ FORMAT_VERSION = 1
 Format = Literal["csv", "json"]
 
 
+def _reserve(out_dir: Path, stem: str, fmt: str) -> Path:
+    """A new, empty private file named after `stem`; `-2`, `-3`… when taken (exports never overwrite)."""
+    number = 1
+    while True:
+        target = out_dir / (f"{stem}.{fmt}" if number == 1 else f"{stem}-{number}.{fmt}")
+        try:
+            os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+            return target
+        except FileExistsError:
+            number += 1
+        except OSError as err:
+            raise StoreError(f"Cannot write the export {target}: {err.strerror or err}.") from err
+
+
 def export_history(store: Store, out_dir: Path, fmt: Format, *, now: datetime) -> Path:
-    """Write every take (and, in JSON, every baseline) to a new private file in `out_dir`; returns its path."""
+    """Write every take (and, in JSON, every baseline) to a new private file in `out_dir`; returns its path.
+
+    Never overwrites a file: a second export in the same second gets `-2` after its time.
+    A take row that cannot be read is left out and named in `store.skipped`.
+    """
+    return export_takes(store, out_dir, fmt, now=now)[0]
+
+
+def export_takes(store: Store, out_dir: Path, fmt: Format, *, now: datetime) -> tuple[Path, int]:
+    """`export_history`, also returning how many takes the file holds."""
     try:
         out_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError as err:
         raise StoreError(f"Cannot create the export folder {out_dir}: {err.strerror or err}.") from err
-    target = out_dir / f"levelvoice-takes-{now.strftime('%Y%m%d-%H%M%S')}.{fmt}"
+    target = _reserve(out_dir, f"levelvoice-takes-{now.strftime('%Y%m%d-%H%M%S')}", fmt)
     tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with open(fd, "w", encoding="utf-8", newline="") as handle:
             if fmt == "json":
-                _write_json(store, handle, now)
+                count = _write_json(store, handle, now)
             else:
-                _write_csv(store, handle)
+                count = _write_csv(store, handle)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, target)
     except OSError as err:
         tmp.unlink(missing_ok=True)
+        target.unlink(missing_ok=True)
         raise StoreError(f"Cannot write the export {target}: {err.strerror or err}.") from err
     except BaseException:
         tmp.unlink(missing_ok=True)
+        target.unlink(missing_ok=True)
         raise
-    return target
+    return target, count
 
 
-def _write_json(store: Store, handle: io.TextIOBase, now: datetime) -> None:
+def _write_json(store: Store, handle: io.TextIOBase, now: datetime) -> int:
     head = {"format": FORMAT_NAME, "version": FORMAT_VERSION, "exported_at": iso(now),
             "baselines": [b.to_dict() for b in store.baselines()]}
     handle.write(json.dumps(head, ensure_ascii=False)[:-1] + ', "takes": [')  # the head without its "}"
-    for number, take in enumerate(store.iter_takes()):
-        handle.write(("\n" if number == 0 else ",\n") + json.dumps(take.to_dict(), ensure_ascii=False))
+    number = 0
+    for number, take in enumerate(store.iter_takes(), start=1):
+        handle.write(("\n" if number == 1 else ",\n") + json.dumps(take.to_dict(), ensure_ascii=False))
     handle.write("\n]}\n")
+    return number
 
 
-def _write_csv(store: Store, handle: io.TextIOBase) -> None:
+def _write_csv(store: Store, handle: io.TextIOBase) -> int:
     columns: dict[str, None] = {}
     for take in store.iter_takes():  # first pass: every column any take has, in order
         columns.update(dict.fromkeys(_flatten(_row(take))))
     writer = csv.writer(handle)
     writer.writerow(columns)
+    count = 0
     for take in store.iter_takes():
         flat = _flatten(_row(take))
         writer.writerow([_cell(flat[c]) if c in flat else "" for c in columns])
+        count += 1
+    return count
 
 
 def _row(take: TakeRecord) -> dict[str, Any]:

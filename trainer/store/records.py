@@ -158,7 +158,13 @@ def iso(moment: datetime) -> str:
 
 
 def parse_time(text: str) -> datetime:
-    return datetime.fromisoformat(text)
+    """A stored time; `ValueError` for text that is not an ISO 8601 time with its zone."""
+    if not isinstance(text, str):
+        raise ValueError(f"{text!r} is not a time")
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"{text!r} has no time zone")
+    return moment
 
 
 def clean_json(value: Any) -> Any:

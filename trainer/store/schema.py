@@ -98,6 +98,21 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE baselines ADD COLUMN syllable_rate REAL;
     ALTER TABLE baselines ADD COLUMN pace_method INTEGER NOT NULL DEFAULT 1;
     """,
+    # 6: reconciling the takes folder with the history (trainer.session.recovery): which
+    # recordings the history holds (by audio path), when this history began (a recording
+    # older than that belongs to an earlier history and is reported, not stored), and the
+    # state of each takes folder when it was last reconciled (unchanged ones are skipped)
+    """
+    CREATE INDEX takes_by_audio_path ON takes (audio_path);
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+    INSERT INTO meta (key, value) VALUES ('created_at', COALESCE(
+        (SELECT MIN(t) FROM (SELECT MIN(at) AS t FROM takes WHERE julianday(at) IS NOT NULL
+                             UNION ALL SELECT MIN(started_at) FROM sessions
+                             UNION ALL SELECT MIN(started_at) FROM practice
+                             UNION ALL SELECT MIN(created_at) FROM baselines)),
+        strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now')));
+    CREATE TABLE takes_folders (folder TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL) WITHOUT ROWID;
+    """,
 )
 LATEST = len(MIGRATIONS)
 
@@ -118,6 +133,8 @@ def migrate(conn: sqlite3.Connection, *, target: int = LATEST) -> int:
             f"The history database was written by a newer Level Voice (schema {before}, this one knows {LATEST}). "
             "Update Level Voice to open it."
         )
+    if before >= target:  # nothing to do: no write lock needed (another window may hold it for a while)
+        return before
     while True:
         conn.execute("BEGIN IMMEDIATE")
         try:
