@@ -19,7 +19,10 @@ def export(fmt: str, out_dir: Path) -> None:
     from trainer.store.export import export_history
 
     with open_store() as store:
-        count = store.count_takes()
+        kept, counted = store.count_takes(kept=True), store.count_takes()
         path = export_history(store, out_dir, fmt, now=datetime.now().astimezone())
-    click.echo(f"Exported {count} take{'s' if count != 1 else ''} to {path.resolve()}")
+    click.echo(f"Exported {kept} take{'s' if kept != 1 else ''} to {path.resolve()}")
+    if kept != counted:
+        click.echo(f"{counted} of them count; {kept - counted} were kept but do not count (less than 3 s of speech: "
+                   "column `counted` is false).")
     click.echo("The file holds transcripts of your answers: keep it private (it is readable only by you).")

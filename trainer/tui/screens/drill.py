@@ -85,7 +85,7 @@ class DrillScreen(LevelVoiceScreen):
             self.app.pop_screen()
             return
         self.show_drill(drill)
-        self.watch_state(self.state)
+        self._show_state(self.state)  # (the watcher does not run before the screen is mounted)
 
     @guarded
     def on_unmount(self) -> None:
@@ -105,6 +105,7 @@ class DrillScreen(LevelVoiceScreen):
         self.query_one("#client-words", Static).update(f"“{drill.transcript}”")
         self.query_one(ResultView).clear()
         self.query_one(LevelMeter).reset()
+        self._reset_clip_progress()
         self.state = "ready"
         self.refresh_recent()
 
@@ -112,7 +113,8 @@ class DrillScreen(LevelVoiceScreen):
     def refresh_recent(self) -> None:
         recent = self.practice.recent_takes(self.drill.id, limit=12)
         scores = [t.score for t in reversed(recent) if t.score is not None]
-        text = Text(f"This drill: {self.practice.take_count(self.drill.id)} takes", style="dim")
+        count = self.practice.take_count(self.drill.id)
+        text = Text(f"This drill: {count} take{'s' if count != 1 else ''}", style="dim")
         if scores:
             text.append("   recent scores ", style="dim")
             text.append_text(score_trend(scores))
@@ -130,12 +132,17 @@ class DrillScreen(LevelVoiceScreen):
     }
 
     def watch_state(self, state: str) -> None:
-        if not self.is_mounted:
-            return
+        if self.is_mounted:
+            self._show_state(state)
+
+    def _show_state(self, state: str) -> None:
         self.set_class(state in ("analysing", "result"), "compact")
         self.query_one("#status", Static).update(Text(self.STATUS[state], style="bold" if state == "answer" else ""))
         self.query_one("#clip-progress").display = state == "client"
         self.query_one(LevelMeter).display = state in ("client", "answer")
+
+    def _reset_clip_progress(self) -> None:
+        self.query_one("#clip-progress", ProgressBar).update(total=1, progress=0)
 
     # ---- the take ----
 
@@ -148,6 +155,7 @@ class DrillScreen(LevelVoiceScreen):
         self._stop = threading.Event()
         self.query_one(ResultView).clear()
         self.query_one(LevelMeter).reset()
+        self._reset_clip_progress()  # not the last take's 100 % until the new clip reports
         self.state = "client"
         self.run_take(self.drill, self._stop)
 
