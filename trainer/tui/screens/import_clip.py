@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -27,6 +28,7 @@ class ImportClipDialog(ModalScreen[str | None]):
     def __init__(self, practice) -> None:
         super().__init__()
         self.practice = practice
+        self._busy = False  # an import is running (the button stays focusable: disabling it moved the focus)
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -63,11 +65,15 @@ class ImportClipDialog(ModalScreen[str | None]):
         self.dismiss(None)
 
     def start_import(self) -> None:
+        if self._busy:
+            return
         values = {name: self.query_one(f"#{name}", Input).value.strip() for name in ("path", "start", "end", "title")}
         if not values["path"]:
             self.query_one("#import-status", Static).update("Give the path of an audio or video file.")
+            self.query_one("#path", Input).focus()
             return
-        self.query_one("#import", Button).disabled = True
+        self._busy = True
+        self.query_one("#import", Button).label = "Importing…"
         self.query_one("#import-status", Static).update("Importing and transcribing…")
         self.do_import(values, self.query_one("#challenge", Select).value, self.query_one("#difficulty", Select).value)
 
@@ -81,8 +87,18 @@ class ImportClipDialog(ModalScreen[str | None]):
         except Exception as err:  # shown in the form, the dialog stays open to fix the input
             self.app.call_from_thread(self._failed, describe_error(err))
             return
-        self.app.call_from_thread(self.dismiss, drill.id)
+        self.app.call_from_thread(self._done, drill.id)
+
+    def _done(self, drill_id: str) -> None:
+        if self.is_attached:  # (not cancelled meanwhile)
+            self.dismiss(drill_id)
 
     def _failed(self, message: str) -> None:
-        self.query_one("#import-status", Static).update(f"[b]Not imported:[/b] {message}")
-        self.query_one("#import", Button).disabled = False
+        if not self.is_attached:
+            return
+        self._busy = False
+        self.query_one("#import-status", Static).update(Text.assemble(("Not imported: ", "bold"), message))
+        self.query_one("#import", Button).label = "Import"
+        # back to the field to fix: the times when they were the problem, else the file
+        field = "#start" if "time" in message or "segment" in message else "#path"
+        self.query_one(field, Input).focus()
