@@ -3,7 +3,10 @@
 `read_audio` returns float32 samples and the file's own sample rate. libsndfile
 (soundfile) reads the common audio formats directly; anything else (M4A, MP4, MOV,
 MKV, ...) is decoded with PyAV. Every failure is an `AudioFileError` with one sentence
-that names the file and says what is wrong.
+that names the file and says what is wrong; the decoders' own messages ("Note: Illegal
+Audio-MPEG-Header …") never reach the terminal. A file that ends well before the length
+its header promises (an incomplete copy or download) is refused as cut short, rather
+than measured as a much shorter recording.
 """
 
 from __future__ import annotations
@@ -16,8 +19,11 @@ from pathlib import Path
 import numpy as np
 
 from trainer.errors import AudioFileError
+from trainer.terminal import quiet_stderr
 
 SOUNDFILE_SUFFIXES = {".wav", ".flac", ".ogg", ".oga", ".opus", ".mp3", ".aif", ".aiff"}
+MP3_LENGTH_TAGS = (b"Xing", b"Info", b"VBRI")  # an MP3 header that states the exact length
+CUT_SHORT_TOLERANCE_S = 0.25  # decoders may drop a frame or the encoder's padding at the end
 
 
 @dataclass(frozen=True)
@@ -49,6 +55,11 @@ def format_time(seconds: float) -> str:
     """12:03.5 style (minutes:seconds), for messages."""
     minutes, rest = divmod(max(seconds, 0.0), 60)
     return f"{int(minutes)}:{rest:04.1f}"
+
+
+def _length(seconds: float) -> str:
+    """16.8 s, or 12:03.5 from a minute on."""
+    return f"{seconds:.1f} s" if seconds < 60 else format_time(seconds)
 
 
 def parse_time(text: str) -> float:
@@ -163,10 +174,13 @@ def read_audio(path: Path | str, *, start_s: float | None = None, end_s: float |
             f"The segment {format_time(start_s)} to {format_time(end_s)} has no length; the end must come after the start."
         )
     audio = None
-    if path.suffix.lower() in SOUNDFILE_SUFFIXES:
-        audio = _with_soundfile(path, start_s, end_s)
-    if audio is None:
-        audio = _with_pyav(path, start_s, end_s)
+    with quiet_stderr():  # the decoders' own warnings about a damaged file: the error below says it
+        if path.suffix.lower() in SOUNDFILE_SUFFIXES:
+            audio = _with_soundfile(path, start_s, end_s)
+        if audio is None:
+            audio = _with_pyav(path, start_s, end_s)
+        promised = promised_duration(path)
+    _check_complete(path, audio, promised, start_s, end_s)
     if len(audio.samples) == 0:
         if start_s:
             length = probe_duration(path)
@@ -184,6 +198,52 @@ def read_audio(path: Path | str, *, start_s: float | None = None, end_s: float |
             f"which is {format_time(length)} long."
         )
     return audio.mono() if mono else audio
+
+
+def promised_duration(path: Path | str) -> float | None:
+    """The length in seconds a file's header states exactly, or None when it states none.
+
+    WAV, FLAC, OGG and AIFF headers state it; an MP3 only with a Xing, Info or VBRI tag
+    (without one, the length is an estimate from the bitrate, which a variable bitrate
+    makes unreliable). Other formats: None.
+    """
+    import soundfile as sf
+
+    path = Path(path)
+    if path.suffix.lower() not in SOUNDFILE_SUFFIXES:
+        return None
+    try:
+        with quiet_stderr():
+            info = sf.info(str(path))
+    except (sf.LibsndfileError, RuntimeError):
+        return None
+    if info.frames <= 0 or info.samplerate <= 0:
+        return None
+    if info.format == "MP3" or path.suffix.lower() == ".mp3":
+        try:
+            with path.open("rb") as handle:
+                head = handle.read(64 * 1024)
+        except OSError:
+            return None
+        if not any(tag in head for tag in MP3_LENGTH_TAGS):
+            return None
+    return info.frames / info.samplerate
+
+
+def _check_complete(path: Path, audio: Audio, promised: float | None, start_s: float | None,
+                    end_s: float | None) -> None:
+    """`AudioFileError` when the decoded audio ends well before what the header promises."""
+    if promised is None:
+        return
+    first = start_s or 0.0
+    expected = min(promised, end_s if end_s is not None else promised) - first
+    if expected <= 0 or audio.duration_s >= expected - CUT_SHORT_TOLERANCE_S - 0.01 * expected:
+        return
+    raise AudioFileError(
+        f"{path} is cut short or damaged: its header promises {_length(promised)} of audio, but it ends "
+        f"after {_length(first + audio.duration_s)} (an incomplete copy or download?). "
+        "Copy or export it again from the original."
+    )
 
 
 def probe_duration(path: Path | str) -> float:
