@@ -14,7 +14,7 @@ class ConfirmDialog(ModalScreen[bool]):
 
     DEFAULT_CSS = """
     ConfirmDialog { align: center middle; }
-    ConfirmDialog > Vertical { width: 60; height: auto; border: thick $warning; background: $surface; padding: 1 2; }
+    ConfirmDialog > Vertical { width: 60; max-width: 100%; height: auto; border: thick $warning; background: $surface; padding: 1 2; }
     ConfirmDialog Horizontal { height: auto; align-horizontal: right; margin-top: 1; }
     ConfirmDialog Button { margin-left: 2; }
     """
@@ -43,7 +43,7 @@ class UnsavedChangesDialog(ModalScreen[str | None]):
 
     DEFAULT_CSS = """
     UnsavedChangesDialog { align: center middle; }
-    UnsavedChangesDialog > Vertical { width: 60; height: auto; border: thick $warning; background: $surface;
+    UnsavedChangesDialog > Vertical { width: 60; max-width: 100%; height: auto; border: thick $warning; background: $surface;
                                       padding: 1 2; }
     UnsavedChangesDialog Horizontal { height: auto; align-horizontal: right; margin-top: 1; }
     UnsavedChangesDialog Button { margin-left: 2; }

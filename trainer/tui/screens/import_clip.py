@@ -6,7 +6,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Grid, Horizontal, Vertical
+from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
@@ -18,11 +18,13 @@ class ImportClipDialog(ModalScreen[str | None]):
 
     DEFAULT_CSS = """
     ImportClipDialog { align: center middle; }
-    ImportClipDialog > Vertical { width: 76; height: auto; border: thick $primary; background: $surface; padding: 1 2; }
+    ImportClipDialog > VerticalScroll { width: 76; max-width: 100%; height: auto; max-height: 100%;
+                                        border: thick $primary; background: $surface; padding: 1 2; }
     ImportClipDialog Grid { grid-size: 2; grid-columns: 12 1fr; grid-rows: 1; grid-gutter: 1 0; height: auto; margin: 1 0; }
     ImportClipDialog Horizontal { height: auto; align-horizontal: right; }
     ImportClipDialog #import-status { height: auto; color: $text-muted; }
     """
+    AUTO_FOCUS = "#path"
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, practice) -> None:
@@ -31,7 +33,7 @@ class ImportClipDialog(ModalScreen[str | None]):
         self._busy = False  # an import is running (the button stays focusable: disabling it moved the focus)
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with VerticalScroll():  # (scrolls in a small terminal)
             yield Static("Import a clip (audio or video). It stays in your private data folder.")
             with Grid():
                 yield Label("File")

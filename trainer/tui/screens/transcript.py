@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static, TextArea
 
@@ -17,7 +17,7 @@ class TranscriptDialog(ModalScreen[bool]):
 
     DEFAULT_CSS = """
     TranscriptDialog { align: center middle; }
-    TranscriptDialog > Vertical { width: 76; max-width: 100%; height: auto; max-height: 100%;
+    TranscriptDialog > VerticalScroll { width: 76; max-width: 100%; height: auto; max-height: 100%;
                                   border: thick $primary; background: $surface; padding: 1 2; }
     TranscriptDialog TextArea { height: 6; margin: 1 0; }
     TranscriptDialog #transcript-status { height: auto; color: $text-muted; }
@@ -34,7 +34,7 @@ class TranscriptDialog(ModalScreen[bool]):
         self.heading = heading
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with VerticalScroll():  # (scrolls in a small terminal)
             intro = Text(f"{self.heading}\n" if self.heading else "", style="bold")
             intro.append(f"The client's words in '{self.drill.title}', as the transcription model heard them. "
                          "Correct them if needed; they are shown on the drill screen.", style="not bold")
