@@ -334,3 +334,61 @@ def test_every_key_the_help_lists_is_in_the_readme():
     assert {"r", "y", "c", "n", "e", "i"} <= single
     missing = [key for key in sorted(single) if f"`{key}`" not in readme and not (key == "0-9" and "`0`-`9`" in readme)]
     assert missing == []
+
+
+# ---- the result in a small terminal ----
+
+
+def visible(app) -> list[str]:
+    """The terminal's lines as a person sees them now."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+def interrupted(outcome):
+    """The same take, stopped early by a microphone that went away (the reason shows on top)."""
+    from dataclasses import replace
+
+    trial = replace(outcome.trial, interrupted=True, stopped_by="device_lost",
+                    message="The microphone stopped sending sound; check that it is still plugged in.")
+    return replace(outcome, trial=trial, warnings=(trial.message, *outcome.warnings))
+
+
+@pytest.mark.parametrize("size", [(60, 15), (80, 24), (100, 30)])
+@pytest.mark.parametrize("stopped_early", [False, True], ids=["finished", "stopped-early"])
+def test_a_result_keeps_score_summary_and_every_verdict_on_screen(lv_home, size, stopped_early):
+    from tests.tui.fixed_data import result_outcome
+    from trainer.session import TranscriptReady
+    from trainer.tui.messages import SessionEvent
+
+    practice = seeded_practice(lv_home)
+    app = make_app(practice_factory=lambda: practice, warm_up=False, check_devices=False)
+
+    async def scenario(pilot):
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        outcome = result_outcome(practice)
+        if stopped_early:
+            outcome = interrupted(outcome)
+        screen.post_message(SessionEvent(TranscriptReady(outcome)))
+        await pilot.pause()
+        await pilot.pause()
+        lines = visible(app)
+        shown = "\n".join(lines)
+        verdict = outcome.verdict
+        assert f"Score {verdict.score}/100" in shown
+        summary = " ".join(shown.split())
+        assert " ".join(verdict.summary.split()) in summary  # (wrapped in a narrow terminal)
+        for metric in verdict.metrics:
+            word = "in band" if metric.status == "in" else metric.direction()
+            row = next((line for line in lines if line.strip().startswith(metric.label)), None)
+            assert row is not None, f"{metric.label} is off the screen:\n{shown}"
+            assert word in row, row  # the verdict on the measure's own row
+        if stopped_early:
+            assert "Take stopped early." in shown
+        # the rating is asked once, and its keys are in the footer
+        text = str(screen.query_one("ResultView").render()) + str(screen.query_one("#status").render())
+        assert text.count("How activated did you feel?") == 1 and "Rate how you felt" not in text
+        assert "0-9 Rate" in lines[-1]
+
+    run(app, scenario, size=size)

@@ -42,6 +42,18 @@ def test_drill_result_screen(snap_compare, app):
     assert snap_compare(app, terminal_size=SIZE, run_before=show_result)
 
 
+@pytest.mark.parametrize("size", [(60, 15), (80, 24)], ids=["60x15", "80x24"])
+def test_drill_result_in_a_small_terminal(snap_compare, app, size):
+    """The score, the summary and every measure's verdict stay on screen."""
+    async def show_result(pilot):
+        await pilot.press("enter")
+        await pilot.pause()
+        pilot.app.screen.post_message(SessionEvent(TranscriptReady(result_outcome(pilot.app.practice))))
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=size, run_before=show_result)
+
+
 def test_progress_screen(snap_compare, app):
     assert snap_compare(app, terminal_size=SIZE, press=["p"])
 
