@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -392,3 +392,29 @@ def test_a_result_keeps_score_summary_and_every_verdict_on_screen(lv_home, size,
         assert "0-9 Rate" in lines[-1]
 
     run(app, scenario, size=size)
+
+
+def test_today_counts_one_practice_day_in_the_singular_and_explains_its_question(one_take):
+    start = NOW.replace(hour=7)
+    one_take.store.add_practice(start, start + timedelta(minutes=16))  # one day with the goal met
+    app = make_app(practice_factory=lambda: one_take, warm_up=False, check_devices=False)
+
+    async def scenario(pilot):
+        streak = text_of(app.screen, "#streak")
+        assert "1 practice day this month" in streak and "days this month" not in streak
+        assert "1 take today" in text_of(app.screen, "#minutes-text")
+        question = text_of(app.screen, "#question")
+        assert question.startswith("Today's question, to reflect on as you practise (no answer needed):\n")
+
+    run(app, scenario)
+
+
+@pytest.mark.parametrize("values", [[-21.1], [-21.1] * 4, [0.0], [0.0] * 3, [5.1], [5.1] * 5, [1.0, 1.0],
+                                    [-60.0], [250.0]])
+def test_an_axis_for_one_value_or_equal_values_is_upright_and_holds_them(values):
+    from trainer.tui.widgets.trend import chart_axis
+
+    low, high, ticks, labels = chart_axis(values)
+    assert low < values[0] < high
+    assert ticks == sorted(ticks) and ticks[0] == low and ticks[-1] == high and 3 <= len(ticks) <= 8
+    assert len(set(labels)) == len(labels)  # every tick reads differently

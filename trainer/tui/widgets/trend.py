@@ -41,7 +41,7 @@ def chart_axis(values: list[float], *, fixed: tuple[float, float] | None = None
     step_text = f"{step:.6f}".rstrip("0").rstrip(".")
     decimals = len(step_text.split(".")[1]) if "." in step_text else 0
     ticks = [round(low + i * step, decimals + 3) for i in range(int(round((high - low) / step)) + 1)]
-    return low, high, ticks, [f"{t:.{decimals}f}" for t in ticks]
+    return ticks[0], ticks[-1], ticks, [f"{t:.{decimals}f}" for t in ticks]
 
 
 def _round_step(raw: float) -> float:
