@@ -94,3 +94,11 @@ def test_no_sound_server_means_a_failing_doctor_with_advice(lv_home):
     assert done.returncode == 1
     assert "Microphone" in done.stdout and "FAIL" in done.stdout
     assert "Traceback" not in done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("typo, meant", [("stat", "stats"), ("devics", "devices"), ("calibrte", "calibrate")])
+def test_a_typo_gets_the_closest_command_suggested(lv_home, typo, meant):
+    done = run(typo, home=lv_home)
+    assert done.returncode == 2
+    assert f"No such command '{typo}'. Did you mean '{meant}'?" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -8,6 +8,8 @@ import stat
 import subprocess
 import sys
 
+import pytest
+
 from trainer import paths
 
 
@@ -83,3 +85,21 @@ def test_check_private_reports_a_readable_file(lv_home):
 def test_reloading_paths_module_creates_nothing(lv_home):
     importlib.reload(paths)
     assert not lv_home.exists()
+
+
+@pytest.mark.parametrize("typed, plain", [
+    ("'/home/me/my session clip.mp4' ", "/home/me/my session clip.mp4"),  # dragged from a file manager
+    ('"/home/me/clip.mp4"', "/home/me/clip.mp4"),
+    ("file:///home/me/my%20clip.mp4", "/home/me/my clip.mp4"),
+    ("/home/me/my\\ session\\ clip.mp4", "/home/me/my session clip.mp4"),  # a terminal's escaped spaces
+    ("  /home/me/clip.mp4\n", "/home/me/clip.mp4"),
+    ("~/clip.mp4", "~/clip.mp4"),
+])
+def test_a_pasted_path_is_made_plain(typed, plain):
+    assert paths.pasted_path(typed) == plain
+
+
+def test_a_path_with_a_real_backslash_is_kept(tmp_path):
+    odd = tmp_path / "odd\\ name.wav"
+    odd.write_bytes(b"x")
+    assert paths.pasted_path(str(odd)) == str(odd)

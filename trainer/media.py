@@ -3,7 +3,10 @@
 `read_audio` returns float32 samples and the file's own sample rate. libsndfile
 (soundfile) reads the common audio formats directly; anything else (M4A, MP4, MOV,
 MKV, ...) is decoded with PyAV. Every failure is an `AudioFileError` with one sentence
-that names the file and says what is wrong.
+that names the file and says what is wrong; the decoders' own messages ("Note: Illegal
+Audio-MPEG-Header …") never reach the terminal. A file that ends well before the length
+its header promises (an incomplete copy or download) is refused as cut short, rather
+than measured as a much shorter recording.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from trainer.errors import AudioFileError
+from trainer.terminal import quiet_stderr
 
 SOUNDFILE_SUFFIXES = {".wav", ".flac", ".ogg", ".oga", ".opus", ".mp3", ".aif", ".aiff"}
 MAX_AUDIO_S = 600.0  # the most read at a time: the longest take (max_take_s); memory stays bounded
@@ -23,6 +27,8 @@ MIN_AUDIO_S = 0.05  # less is no recording to measure or play
 MAX_PEAK = 2.0  # +6 dBFS: a lossy decoder's overshoot is clipped; more means the file was saved wrongly
 MIN_RATE, MAX_RATE = 1000, 768000
 UNKNOWN_FRAMES = 2**62  # libsndfile's frame count when the header does not say (an unclosed FLAC)
+MP3_LENGTH_TAGS = (b"Xing", b"Info", b"VBRI")  # an MP3 header that states the exact length
+CUT_SHORT_TOLERANCE_S = 0.25  # decoders may drop a frame or the encoder's padding at the end
 
 
 @dataclass(frozen=True)
@@ -57,6 +63,11 @@ def format_time(seconds: float) -> str:
         hours, minutes = divmod(minutes, 60)
         return f"{int(hours)}:{int(minutes):02d}:{rest:04.1f}"
     return f"{int(minutes)}:{rest:04.1f}"
+
+
+def _length(seconds: float) -> str:
+    """16.8 s, or 12:03.5 from a minute on."""
+    return f"{seconds:.1f} s" if seconds < 60 else format_time(seconds)
 
 
 def parse_time(text: str) -> float:
@@ -251,10 +262,13 @@ def read_audio(path: Path | str, *, start_s: float | None = None, end_s: float |
     if length is not None:
         _check_segment(path, length, start_s, end_s)
     audio = None
-    if path.suffix.lower() in SOUNDFILE_SUFFIXES:
-        audio = _with_soundfile(path, start_s, end_s)
-    if audio is None:
-        audio = _with_pyav(path, start_s, end_s)
+    with quiet_stderr():  # the decoders' own warnings about a damaged file: the error below says it
+        if path.suffix.lower() in SOUNDFILE_SUFFIXES:
+            audio = _with_soundfile(path, start_s, end_s)
+        if audio is None:
+            audio = _with_pyav(path, start_s, end_s)
+        promised = promised_duration(path)
+    _check_complete(path, audio, promised, start_s, end_s)
     if len(audio.samples) == 0:
         if start_s:
             raise AudioFileError(
@@ -299,6 +313,50 @@ def _within_full_scale(path: Path, audio: Audio) -> Audio:
             "recording can hold: it was saved wrongly (e.g. a float WAV not scaled to -1..1). Export it again."
         )
     return Audio(np.clip(audio.samples, -1.0, 1.0), audio.rate)  # a lossy decoder's overshoot
+def promised_duration(path: Path | str) -> float | None:
+    """The length in seconds a file's header states exactly, or None when it states none.
+
+    WAV, FLAC, OGG and AIFF headers state it; an MP3 only with a Xing, Info or VBRI tag
+    (without one, the length is an estimate from the bitrate, which a variable bitrate
+    makes unreliable). Other formats: None.
+    """
+    import soundfile as sf
+
+    path = Path(path)
+    if path.suffix.lower() not in SOUNDFILE_SUFFIXES:
+        return None
+    try:
+        with quiet_stderr():
+            info = sf.info(str(path))
+    except (sf.LibsndfileError, RuntimeError, ValueError, TypeError):
+        return None
+    if not 0 < info.frames < UNKNOWN_FRAMES or info.samplerate <= 0:
+        return None
+    if info.format == "MP3" or path.suffix.lower() == ".mp3":
+        try:
+            with path.open("rb") as handle:
+                head = handle.read(64 * 1024)
+        except OSError:
+            return None
+        if not any(tag in head for tag in MP3_LENGTH_TAGS):
+            return None
+    return info.frames / info.samplerate
+
+
+def _check_complete(path: Path, audio: Audio, promised: float | None, start_s: float | None,
+                    end_s: float | None) -> None:
+    """`AudioFileError` when the decoded audio ends well before what the header promises."""
+    if promised is None:
+        return
+    first = start_s or 0.0
+    expected = min(promised, end_s if end_s is not None else promised) - first
+    if expected <= 0 or audio.duration_s >= expected - CUT_SHORT_TOLERANCE_S - 0.01 * expected:
+        return
+    raise AudioFileError(
+        f"{path} is cut short or damaged: its header promises {_length(promised)} of audio, but it ends "
+        f"after {_length(first + audio.duration_s)} (an incomplete copy or download?). "
+        "Copy or export it again from the original."
+    )
 
 
 def probe_duration(path: Path | str) -> float:

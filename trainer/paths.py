@@ -12,6 +12,7 @@ is private: folders 0700, files 0600. Use `ensure_private_dir` and `private_open
 from __future__ import annotations
 
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -150,3 +151,22 @@ def check_private(path: Path) -> list[str]:
         if mode & 0o077:
             problems.append(f"{entry} is readable by others (mode {mode:o})")
     return problems
+
+
+def pasted_path(text: str) -> str:
+    """A file path as a person pastes or drags it into a text field, made plain.
+
+    File managers and terminals add quotes and a trailing space (`'/home/me/my clip.mp4' `),
+    escape spaces with backslashes (`/home/me/my\\ clip.mp4`) or give a `file://` address
+    (`file:///home/me/my%20clip.mp4`). Backslashes stay when the path exists as typed.
+    """
+    from urllib.parse import unquote, urlparse
+
+    text = text.strip()
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        return text[1:-1]
+    if text.lower().startswith("file://"):
+        return unquote(urlparse(text).path)
+    if os.sep == "/" and "\\" in text and not Path(text).expanduser().exists():
+        return re.sub(r"\\(.)", r"\1", text)
+    return text

@@ -6,6 +6,11 @@ sound servers cause). In a full-screen app they would scribble over the screen, 
 `levelvoice take` they would bury the progress lines. So fd 2 goes to the log file, and
 Python's `sys.stderr` (what Level Voice, click and Textual write to) keeps a duplicate of
 the real terminal: our messages and errors still show, the C chatter is kept in the log.
+
+Around calls that may chatter (PortAudio probing devices, the MP3 and FLAC decoders
+meeting a damaged file: "Note: Illegal Audio-MPEG-Header …"), `quiet_stderr()` sends fd
+2 to a scratch file instead, for the whole process, with one shared count so that calls
+from several threads never restore the wrong descriptor.
 """
 
 from __future__ import annotations
@@ -13,7 +18,53 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import tempfile
+import threading
 from collections.abc import Iterator
+
+_lock = threading.Lock()
+_depth = 0
+_saved_fd: int | None = None
+_scratch = None
+_captured = ""
+
+
+def last_diagnostics() -> str:
+    """What C code printed during the last quiet stretch (for --debug and logs)."""
+    return _captured
+
+
+@contextlib.contextmanager
+def quiet_stderr() -> Iterator[None]:
+    """Send fd 2 to a scratch file for the duration; keep what was written for debugging.
+
+    Re-entrant and shared by all threads: the first to enter swaps the descriptor, the
+    last to leave restores it.
+    """
+    global _depth, _saved_fd, _scratch, _captured
+    with _lock:
+        if _depth == 0:
+            _scratch = tempfile.TemporaryFile(mode="w+b")
+            try:
+                _saved_fd = os.dup(2)
+                os.dup2(_scratch.fileno(), 2)
+            except OSError:  # no fd 2 at all: nothing to hide
+                _saved_fd = None
+        _depth += 1
+    try:
+        yield
+    finally:
+        with _lock:
+            _depth -= 1
+            if _depth == 0:
+                if _saved_fd is not None:
+                    os.dup2(_saved_fd, 2)
+                    os.close(_saved_fd)
+                    _saved_fd = None
+                _scratch.seek(0)
+                _captured = _scratch.read().decode("utf-8", "replace")
+                _scratch.close()
+                _scratch = None
 
 
 def send_c_chatter_to_log() -> None:

@@ -173,3 +173,44 @@ def test_bench_prints_every_figure(lv_home):
         assert isinstance(data[key], float), key
     assert data["audio_s"] == 20.0
     assert data["naive_ms"] > data["naive_acoustic_ms"] and data["total_ms"] > data["acoustic_ms"]
+
+
+def damaged(data: bytes, *, every: int = 97, seed: int = 1) -> bytes:
+    """`data` with one byte in every `every` overwritten after its first 200 bytes (the header stays)."""
+    rng = np.random.default_rng(seed)
+    spoiled = bytearray(data)
+    for i in range(200, len(spoiled), every):
+        spoiled[i] = int(rng.integers(256))
+    return bytes(spoiled)
+
+
+def test_a_damaged_mp3_gets_one_line_and_no_decoder_chatter(lv_home, tmp_path):
+    samples, rate = voice(MALE)
+    whole = tmp_path / "session.mp3"
+    sf.write(whole, samples, rate, format="MP3")
+    broken = tmp_path / "damaged.mp3"
+    broken.write_bytes(damaged(whole.read_bytes()))
+    done = run("analyze", "--no-transcript", str(broken), str(whole), home=lv_home)
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [done.stderr.strip()], done.stderr  # one line: no "Note: Illegal …"
+    assert done.stderr.startswith(f"levelvoice: {broken} is cut short or damaged")
+    assert "Illegal" not in done.stderr and "mpg123" not in done.stderr
+    assert f"{whole}  ({len(samples) / rate:.1f} s)" in done.stdout  # the good file is still analysed
+
+
+def test_a_truncated_flac_is_said_to_be_cut_short_not_silent(lv_home, tmp_path):
+    samples, rate = voice(MALE)
+    whole = tmp_path / "answer.flac"
+    sf.write(whole, samples, rate)
+    promised = len(samples) / rate
+    assert promised > 15
+    cut = tmp_path / "copied-answer.flac"
+    cut.write_bytes(whole.read_bytes()[:3000])  # the first 3 KB: what an interrupted copy leaves
+    done = run("analyze", "--json", "--no-transcript", str(cut), home=lv_home)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.splitlines() == [done.stderr.strip()], done.stderr
+    line = done.stderr.strip()
+    assert line.startswith(f"levelvoice: {cut} is cut short or damaged")
+    assert f"header promises {promised:.1f} s" in line and "No speech" not in line and "microphone" not in line
+    # the complete file is measured as before
+    assert run("analyze", "--no-transcript", str(whole), home=lv_home).returncode == 0

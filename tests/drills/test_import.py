@@ -12,7 +12,7 @@ import pytest
 import soundfile as sf
 
 from tests.drills.conftest import burst_onsets, imported_entries, make_mp4, one_error_line, run_cli, tone_bursts
-from trainer.drills import get_drill, import_clip, load_library, remove_drill
+from trainer.drills import get_drill, import_clip, load_library, remove_drill, set_transcript
 from trainer.errors import AudioFileError, DrillError
 from trainer.media import read_audio
 
@@ -112,6 +112,26 @@ def test_the_transcript_is_editable_in_drill_toml(tmp_path, lv_home):
     assert data["transcript"] == ""
     drill.toml_path.write_text(text.replace('transcript = ""', 'transcript = "You never \\"listen\\" to me."'))
     assert get_drill(drill.id).transcript == 'You never "listen" to me.'
+
+
+def test_set_transcript_changes_only_the_words_and_only_of_imported_drills(tmp_path, lv_home):
+    drill = import_clip(tone_bursts(tmp_path / "a.wav", length_s=3.0, bursts=[0.5]), title="Mine",
+                        transcribe=False)
+    before = drill.toml_path.read_text()
+    changed = set_transcript(drill.id, '  You never "listen"\n to me.  ')
+    assert changed.transcript == get_drill(drill.id).transcript == 'You never "listen" to me.'
+    after = drill.toml_path.read_text()
+    assert [a for a, b in zip(before.splitlines(), after.splitlines()) if a != b] == ['transcript = ""']
+    assert stat.S_IMODE(drill.toml_path.stat().st_mode) == 0o600
+    with pytest.raises(DrillError, match="bundled starter pack"):
+        set_transcript("anger-1-pharmacy", "Something else.")
+    # a file edited by hand into a shape the line cannot be replaced in safely: said, and left alone
+    drill.toml_path.write_text(after.replace('transcript = "You never \\"listen\\" to me."',
+                                             'transcript = """You never\nlisten."""'))
+    edited = drill.toml_path.read_text()
+    with pytest.raises(DrillError, match="edit the transcript in"):
+        set_transcript(drill.id, "Other words.")
+    assert drill.toml_path.read_text() == edited
 
 
 def test_odd_titles_are_written_as_valid_toml(tmp_path, lv_home):

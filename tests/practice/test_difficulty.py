@@ -90,6 +90,12 @@ def test_unknown_level_is_a_programming_error():
     ([60] * 5 + [70] * 5, "up"),
     ([70] * 5 + [66] * 5, "steady"),
     ([90, 90, 90, 80, 80, 80, 80, 80], "down"),  # 3 earlier scores (mean 90) against the last 5
+    # the last score is 100: never "down", though the last 5 average 80 against 100 before
+    ([100] * 5 + [60, 70, 80, 90, 100], "steady"),
+    ([90] * 5 + [60, 65, 70, 75, 100], "steady"),
+    ([90] * 5 + [60, 65, 70, 75, 85], "down"),  # still below where it was: down
+    ([60] * 5 + [90, 90, 90, 90, 55], "steady"),  # the mean rose, but the latest fell below it: not "up"
+    ([60] * 5 + [90, 90, 90, 90, 70], "up"),
 ])
 def test_trend_word(scores, word):
     assert trend_word(scores) == word

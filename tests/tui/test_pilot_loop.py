@@ -11,6 +11,7 @@ import asyncio
 import time
 
 import pytest
+from textual.widgets import ProgressBar
 
 from tests.conftest import SPEECH_FILES
 from trainer.session import Practice
@@ -33,9 +34,11 @@ async def wait_until(pilot, condition, timeout: float = 90.0, what: str = "") ->
         await pilot.pause(0.05)
 
 
-async def one_take(pilot, rig, screen: DrillScreen) -> None:
+async def one_take(pilot, rig, screen: DrillScreen, after_space=None) -> None:
     """Space, answer when it is our turn, wait for the complete result."""
     await pilot.press("space")
+    if after_space is not None:
+        after_space()
     await wait_until(pilot, lambda: screen.state == "answer", what="your turn")
     feeder = rig.feed(ANSWER, lead_s=0.6)
     try:
@@ -74,7 +77,13 @@ def test_play_answer_rate_repeat_and_see_it_in_the_history(pulse_rig, lv_home):
             await pilot.press("4")
             await pilot.pause()
 
-            await one_take(pilot, pulse_rig, screen)  # the same clip again
+            bar = screen.query_one("#clip-progress", ProgressBar)
+            assert bar.percentage > 0.9  # the first clip played to its end
+
+            def clip_bar_starts_again():  # not the last take's 100 % while the new clip starts
+                assert bar.display and bar.percentage < 0.2, bar.percentage
+
+            await one_take(pilot, pulse_rig, screen, after_space=clip_bar_starts_again)  # the same clip again
             second = screen._outcome
             assert second.take_id != first.take_id
             await pilot.press("escape")

@@ -10,61 +10,18 @@ silent one, so file descriptor 2 stays free for Level Voice's own messages.
 
 from __future__ import annotations
 
-import contextlib
 import ctypes
 import ctypes.util
-import os
-import tempfile
 import threading
 from types import ModuleType
 
 from trainer.errors import AudioDeviceError
+from trainer.terminal import last_diagnostics, quiet_stderr  # noqa: F401 (one swap of fd 2 for the whole process)
 
 INSTALL_HINT = "sudo apt-get install libportaudio2"
 
 _lock = threading.RLock()
-_depth = 0
-_saved_fd: int | None = None
 _module: ModuleType | None = None
-_scratch = None
-_captured = ""
-
-
-def last_diagnostics() -> str:
-    """What PortAudio printed during the last quiet call (for --debug and logs)."""
-    return _captured
-
-
-@contextlib.contextmanager
-def quiet_stderr():
-    """Send fd 2 to a scratch file for the duration; keep what was written for debugging.
-
-    Re-entrant: only the outermost call swaps the descriptor.
-    """
-    global _depth, _saved_fd, _scratch, _captured
-    with _lock:
-        if _depth == 0:
-            _scratch = tempfile.TemporaryFile(mode="w+b")
-            try:
-                _saved_fd = os.dup(2)
-                os.dup2(_scratch.fileno(), 2)
-            except OSError:  # no fd 2 at all: nothing to hide
-                _saved_fd = None
-        _depth += 1
-    try:
-        yield
-    finally:
-        with _lock:
-            _depth -= 1
-            if _depth == 0:
-                if _saved_fd is not None:
-                    os.dup2(_saved_fd, 2)
-                    os.close(_saved_fd)
-                    _saved_fd = None
-                _scratch.seek(0)
-                _captured = _scratch.read().decode("utf-8", "replace")
-                _scratch.close()
-                _scratch = None
 
 
 def close_stream(stream) -> None:

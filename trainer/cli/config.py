@@ -54,6 +54,36 @@ def set_value(key: str, value: str) -> None:
     updated = settings_file.update(current, **{key: parsed})
     where = settings_file.save(updated)
     click.echo(f"{key} = {settings_file.toml_value(getattr(updated, key))}  (saved in {where})")
+    if key in DEVICE_KINDS and str(parsed).strip():
+        warning = _device_warning(str(parsed), DEVICE_KINDS[key])
+        if warning:
+            click.echo(warning, err=True)
+
+
+DEVICE_KINDS = {"input_device": "input", "output_device": "output"}
+
+
+def _device_warning(spec: str, kind: str) -> str | None:
+    """None when a connected device matches `spec`; else a warning that lists the ones there are.
+
+    The setting is saved all the same: the device may be plugged in later.
+    """
+    from trainer.audio.devices import list_devices, resolve
+    from trainer.errors import AudioDeviceError
+
+    noun = "microphone" if kind == "input" else "speaker"
+    try:
+        resolve(spec, kind=kind)
+        return None
+    except AudioDeviceError:
+        pass
+    try:
+        found = [d for d in list_devices() if (d.is_input if kind == "input" else d.is_output)]
+    except AudioDeviceError as err:
+        return f"levelvoice: warning: could not check the {noun}s ({err})"
+    names = "\n".join(f"  {d.index:>3}  {d.name}" for d in found) or "  (none)"
+    return (f"levelvoice: warning: no {noun} called '{spec}' is connected now; saved anyway (it is used once it is "
+            f"plugged in). The {noun}s there are now:\n{names}")
 
 
 @config.command("reset")

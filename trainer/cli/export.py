@@ -20,5 +20,9 @@ def export(fmt: str, out_dir: Path) -> None:
 
     with history() as practice:
         path, count = export_takes(practice.store, out_dir, fmt, now=datetime.now().astimezone())
+        counted = practice.store.count_takes()
     click.echo(f"Exported {count} take{'s' if count != 1 else ''} to {path.resolve()}")
+    if count > counted:
+        click.echo(f"{counted} of them count; {count - counted} were kept but do not count (less than 3 s of speech: "
+                   "column `counted` is false).")
     click.echo("The file holds transcripts of your answers: keep it private (it is readable only by you).")

@@ -7,7 +7,11 @@ from datetime import datetime, timezone
 
 import click
 
+from trainer.store.store import RECENT_SCORES
+
 SPARKS = "▁▂▃▄▅▆▇█"
+UNSCORED_NOTE = ("* Fewer bars than takes: takes made before your first calibration count, but were not judged, "
+                 "so they have no score.")
 SCORE_RULE = ("Score: each measure scores 100 inside its band and loses 50 points per band half-width outside; "
               "the weighted mean (loudness 30, pitch 25, pace 20, pitch range 10, overlap 10, response time 5; "
               "unmeasured ones left out) is the score when every measure is in band, so 80 or more means level; "
@@ -43,10 +47,17 @@ def render(stats, baseline, tz) -> list[str]:
         return lines
     width = max(5, *(len(d.id) for d in stats.drills))
     lines.append(f"{'Drill':<{width}}  takes  last   pace  trend   last 10 scores")
+    unscored = False
     for d in stats.drills:
         last = "-" if d.last_score is None else str(d.last_score)
         pace = "-" if d.last_pace is None else f"×{d.last_pace:.2f}"
-        lines.append(f"{d.id:<{width}}  {d.takes:>5}  {last:>4}  {pace:>5}  {d.trend:<6}  {sparkline(d.recent_scores)}")
+        bars = sparkline(d.recent_scores)
+        if len(d.recent_scores) < min(d.takes, RECENT_SCORES):
+            bars += "*"
+            unscored = True
+        lines.append(f"{d.id:<{width}}  {d.takes:>5}  {last:>4}  {pace:>5}  {d.trend:<6}  {bars}")
+    if unscored:
+        lines += ["", UNSCORED_NOTE]
     lines += ["", SCORE_RULE, PACE_RULE]
     return lines
 

@@ -4,7 +4,7 @@ Cheap to import (no audio libraries until a clip is imported or checked). The fo
 a drill folder is described in `drills/README.md`.
 """
 
-from trainer.drills.importer import import_clip, remove_drill
+from trainer.drills.importer import import_clip, remove_drill, set_transcript
 from trainer.drills.loader import bundled_dir, check_library, get_drill, load_library, next_drill
 from trainer.drills.model import CHALLENGES, DIFFICULTIES, Drill, TargetOffsets
 
@@ -20,4 +20,5 @@ __all__ = [
     "load_library",
     "next_drill",
     "remove_drill",
+    "set_transcript",
 ]

@@ -227,6 +227,39 @@ def _store(drill_id: str, toml_text: str, clip_bytes: bytes) -> Drill:
         raise
 
 
+_TRANSCRIPT_LINE = re.compile(r"^transcript\s*=.*$", re.MULTILINE)
+
+
+def set_transcript(drill_id: str, transcript: str) -> Drill:
+    """Correct the client's words of an imported drill (the model's transcript may miss some);
+    returns the drill as it now reads. Only the `transcript` line of its drill.toml changes,
+    and only when the file still reads as a valid drill afterwards."""
+    import tomllib
+
+    drill = get_drill(drill_id)
+    if drill.source != "imported":
+        raise DrillError(f"'{drill.id}' is part of the bundled starter pack; only the words of drills you imported "
+                         f"can be changed.")
+    words = " ".join(transcript.split())
+    path = drill.folder / DRILL_FILE
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as err:
+        raise DrillError(f"Cannot read {path}: {err.strerror or err}.") from err
+    updated, found = _TRANSCRIPT_LINE.subn(lambda _m: f"transcript = {_toml_string(words)}", text, count=1)
+    try:
+        readable = found == 1 and tomllib.loads(updated).get("transcript") == words
+    except tomllib.TOMLDecodeError:
+        readable = False
+    if not readable:  # hand-edited into a shape this does not rewrite safely
+        raise DrillError(f"The words of '{drill.id}' could not be changed here; edit the transcript in {path}.")
+    try:
+        paths.write_private_bytes(path, updated.encode("utf-8"))
+    except OSError as err:
+        raise DrillError(f"Cannot save {path}: {err.strerror or err}.") from err
+    return read_drill(drill.folder, "imported")
+
+
 def ensure_removable(drill: Drill) -> None:
     """`DrillError` for a bundled drill: only imported drills can be removed."""
     if drill.source == "bundled":

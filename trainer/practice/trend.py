@@ -11,14 +11,20 @@ TREND_STEP = 5  # points of difference in the mean that count as a change
 def trend_word(scores: Sequence[int]) -> str:
     """ "up" or "down" when the mean of the last 5 scores differs by 5 points or more from the
     mean of the (up to 5) scores before them, else "steady"; "new" with fewer than 6 scores.
-    `scores` are oldest first."""
+    `scores` are oldest first.
+
+    The word never contradicts the latest take: "down" needs the latest score below the
+    earlier mean as well (a dip you have climbed out of, e.g. 60 70 80 90 100 after five
+    100s, is "steady"), and "up" needs it above.
+    """
     if len(scores) <= TREND_WINDOW:
         return "new"
     last = scores[-TREND_WINDOW:]
     before = scores[-2 * TREND_WINDOW:-TREND_WINDOW]
-    change = sum(last) / len(last) - sum(before) / len(before)
-    if change >= TREND_STEP:
+    earlier = sum(before) / len(before)
+    change = sum(last) / len(last) - earlier
+    if change >= TREND_STEP and scores[-1] > earlier:
         return "up"
-    if change <= -TREND_STEP:
+    if change <= -TREND_STEP and scores[-1] < earlier:
         return "down"
     return "steady"

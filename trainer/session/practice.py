@@ -295,8 +295,16 @@ class Practice:
             end_s = parse_time(end) if end else None
         except ValueError as err:
             raise AudioFileError(f"{err}.") from None
-        drill = import_clip(source, start_s=start_s, end_s=end_s, title=title, challenge=challenge,
-                            difficulty=difficulty)
+        drill = import_clip(paths.pasted_path(source), start_s=start_s, end_s=end_s, title=title,
+                            challenge=challenge, difficulty=difficulty)
+        self._library = None
+        return drill
+
+    def set_transcript(self, drill_id: str, transcript: str):
+        """Correct the client's words of an imported drill; returns the drill as it now reads."""
+        from trainer.drills import set_transcript
+
+        drill = set_transcript(drill_id, transcript)
         self._library = None
         return drill
 

@@ -350,11 +350,12 @@ class Store:
             conn.close()
 
     @_guarded
-    def count_takes(self, drill_id: str | None = None) -> int:
-        """How many takes count (all drills, or one)."""
+    def count_takes(self, drill_id: str | None = None, *, kept: bool = False) -> int:
+        """How many takes count (all drills, or one); with `kept`, every take kept, counting or not."""
+        where = "1" if kept else "counted"
         if drill_id is None:
-            return self._conn().execute("SELECT COUNT(*) FROM takes WHERE counted").fetchone()[0]
-        return self._conn().execute("SELECT COUNT(*) FROM takes WHERE counted AND drill_id = ?",
+            return self._conn().execute(f"SELECT COUNT(*) FROM takes WHERE {where}").fetchone()[0]
+        return self._conn().execute(f"SELECT COUNT(*) FROM takes WHERE {where} AND drill_id = ?",
                                     (drill_id,)).fetchone()[0]
 
     @_guarded

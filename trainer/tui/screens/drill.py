@@ -39,17 +39,24 @@ class DrillScreen(LevelVoiceScreen):
     DrillScreen ResultView { padding: 0 1; border-top: solid $primary 30%; }
     DrillScreen #recent-row { height: auto; padding: 0 1; }
     DrillScreen.compact #drill-situation { display: none; }
+    /* a result in a small terminal: the score, the summary and every measure first */
+    DrillScreen.compact.short #client-words { display: none; }
+    DrillScreen.compact.tiny #recent-row, DrillScreen.compact.tiny #drill-info { display: none; }
+    DrillScreen.compact.tiny ResultView, DrillScreen.compact.tiny #live { border-top: none; }
     """
+    SHORT_HEIGHT = 28  # below this many rows a result hides the client's words (c replays them)
+    TINY_HEIGHT = 20  # below this, also the title and the take count
 
     BINDINGS = [
         Binding("space", "take", "Take/stop", tooltip="Hear the client and answer; again to end the take early"),
         Binding("r", "take", "Repeat", show=False, tooltip="Take the same clip again"),
+    ] + [Binding(str(n), f"rate({n})", "Rate", key_display="0-9", show=n == 0,  # early: a narrow footer shows it
+                 tooltip="Rate how activated you felt: 0 calm … 9 very") for n in range(10)] + [
         Binding("y", "hear_yourself", "Hear me", tooltip="Play back your last take"),
         Binding("c", "hear_client", "Client", tooltip="Hear the client clip again (nothing is recorded)"),
         Binding("n", "next_drill", "Next", tooltip="Next drill (same challenge one level up, or the next one)"),
         Binding("escape", "leave", "Back", tooltip="Back to Today (a take in progress is kept)"),
-    ] + [Binding(str(n), f"rate({n})", "Rate", key_display="0-9", show=n == 0,
-                 tooltip="Rate how activated you felt: 0 calm … 9 very") for n in range(10)]
+    ]
 
     state: reactive[str] = reactive("ready")
 
@@ -85,7 +92,7 @@ class DrillScreen(LevelVoiceScreen):
             self.app.pop_screen()
             return
         self.show_drill(drill)
-        self.watch_state(self.state)
+        self._show_state(self.state)  # (the watcher does not run before the screen is mounted)
 
     @guarded
     def on_unmount(self) -> None:
@@ -105,6 +112,7 @@ class DrillScreen(LevelVoiceScreen):
         self.query_one("#client-words", Static).update(f"“{drill.transcript}”")
         self.query_one(ResultView).clear()
         self.query_one(LevelMeter).reset()
+        self._reset_clip_progress()
         self.state = "ready"
         self.refresh_recent()
 
@@ -112,7 +120,8 @@ class DrillScreen(LevelVoiceScreen):
     def refresh_recent(self) -> None:
         recent = self.practice.recent_takes(self.drill.id, limit=12)
         scores = [t.score for t in reversed(recent) if t.score is not None]
-        text = Text(f"This drill: {self.practice.take_count(self.drill.id)} takes", style="dim")
+        count = self.practice.take_count(self.drill.id)
+        text = Text(f"This drill: {count} take{'s' if count != 1 else ''}", style="dim")
         if scores:
             text.append("   recent scores ", style="dim")
             text.append_text(score_trend(scores))
@@ -126,16 +135,30 @@ class DrillScreen(LevelVoiceScreen):
         "client": "The client is speaking…",
         "answer": "Your turn: answer in a level, engaged voice. Space ends the take.",
         "analysing": "Measuring your take…",
-        "result": "Rate how you felt (0-9), then Space to answer the same client again.",
+        "result": "",  # the result itself asks for the rating and says what Space does
     }
 
     def watch_state(self, state: str) -> None:
-        if not self.is_mounted:
-            return
+        if self.is_mounted:
+            self._show_state(state)
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        """Rating keys only with a result on screen (and only then in the footer)."""
+        return self.state == "result" if action == "rate" else True
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.height < self.SHORT_HEIGHT, "short")
+        self.set_class(self.size.height < self.TINY_HEIGHT, "tiny")
+
+    def _show_state(self, state: str) -> None:
         self.set_class(state in ("analysing", "result"), "compact")
-        self.query_one("#status", Static).update(Text(self.STATUS[state], style="bold" if state == "answer" else ""))
+        self.refresh_bindings()
+        self._say(Text(self.STATUS[state], style="bold" if state == "answer" else ""))
         self.query_one("#clip-progress").display = state == "client"
         self.query_one(LevelMeter).display = state in ("client", "answer")
+
+    def _reset_clip_progress(self) -> None:
+        self.query_one("#clip-progress", ProgressBar).update(total=1, progress=0)
 
     # ---- the take ----
 
@@ -148,6 +171,7 @@ class DrillScreen(LevelVoiceScreen):
         self._stop = threading.Event()
         self.query_one(ResultView).clear()
         self.query_one(LevelMeter).reset()
+        self._reset_clip_progress()  # not the last take's 100 % until the new clip reports
         self.state = "client"
         self.run_take(self.drill, self._stop)
 
@@ -168,7 +192,7 @@ class DrillScreen(LevelVoiceScreen):
         elif kind == "Stopped":
             self.state = "analysing"
         elif kind == "AnalysisWaiting":
-            self.query_one("#status", Static).update(f"Measuring your take… ({event.reason})")
+            self._say(Text(f"Measuring your take… ({event.reason})"))
         elif kind in ("ResultReady", "TranscriptReady"):
             self._outcome = event.outcome
             self.query_one(ResultView).show(event.outcome)
@@ -186,7 +210,12 @@ class DrillScreen(LevelVoiceScreen):
         from trainer.audio.trial import CUT_SHORT
 
         if trial.stopped_by in CUT_SHORT and trial.message:
-            self.query_one("#status", Static).update(Text(f"Take stopped early. {trial.message}", style="bold yellow"))
+            self._say(Text(f"Take stopped early. {trial.message}", style="bold yellow"))
+
+    def _say(self, text: Text) -> None:
+        """The status line; with nothing to say (a result on screen) it gives its row to the result."""
+        self.query_one("#status", Static).update(text)
+        self.query_one("#live").display = bool(text.plain) or self.state in ("client", "answer")
 
     def on_worker_state_changed(self, event) -> None:
         # (the base screen's handler runs too, by Textual's dispatch, and shows the notice)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Grid, Horizontal, Vertical
+from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
@@ -17,19 +18,22 @@ class ImportClipDialog(ModalScreen[str | None]):
 
     DEFAULT_CSS = """
     ImportClipDialog { align: center middle; }
-    ImportClipDialog > Vertical { width: 76; height: auto; border: thick $primary; background: $surface; padding: 1 2; }
+    ImportClipDialog > VerticalScroll { width: 76; max-width: 100%; height: auto; max-height: 100%;
+                                        border: thick $primary; background: $surface; padding: 1 2; }
     ImportClipDialog Grid { grid-size: 2; grid-columns: 12 1fr; grid-rows: 1; grid-gutter: 1 0; height: auto; margin: 1 0; }
     ImportClipDialog Horizontal { height: auto; align-horizontal: right; }
     ImportClipDialog #import-status { height: auto; color: $text-muted; }
     """
+    AUTO_FOCUS = "#path"
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, practice) -> None:
         super().__init__()
         self.practice = practice
+        self._busy = False  # an import is running (the button stays focusable: disabling it moved the focus)
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with VerticalScroll():  # (scrolls in a small terminal)
             yield Static("Import a clip (audio or video). It stays in your private data folder.")
             with Grid():
                 yield Label("File")
@@ -63,11 +67,15 @@ class ImportClipDialog(ModalScreen[str | None]):
         self.dismiss(None)
 
     def start_import(self) -> None:
+        if self._busy:
+            return
         values = {name: self.query_one(f"#{name}", Input).value.strip() for name in ("path", "start", "end", "title")}
         if not values["path"]:
             self.query_one("#import-status", Static).update("Give the path of an audio or video file.")
+            self.query_one("#path", Input).focus()
             return
-        self.query_one("#import", Button).disabled = True
+        self._busy = True
+        self.query_one("#import", Button).label = "Importing…"
         self.query_one("#import-status", Static).update("Importing and transcribing…")
         self.do_import(values, self.query_one("#challenge", Select).value, self.query_one("#difficulty", Select).value)
 
@@ -81,8 +89,18 @@ class ImportClipDialog(ModalScreen[str | None]):
         except Exception as err:  # shown in the form, the dialog stays open to fix the input
             self.app.call_from_thread(self._failed, describe_error(err))
             return
-        self.app.call_from_thread(self.dismiss, drill.id)
+        self.app.call_from_thread(self._done, drill.id)
+
+    def _done(self, drill_id: str) -> None:
+        if self.is_attached:  # (not cancelled meanwhile)
+            self.dismiss(drill_id)
 
     def _failed(self, message: str) -> None:
-        self.query_one("#import-status", Static).update(f"[b]Not imported:[/b] {message}")
-        self.query_one("#import", Button).disabled = False
+        if not self.is_attached:
+            return
+        self._busy = False
+        self.query_one("#import-status", Static).update(Text.assemble(("Not imported: ", "bold"), message))
+        self.query_one("#import", Button).label = "Import"
+        # back to the field to fix: the times when they were the problem, else the file
+        field = "#start" if "time" in message or "segment" in message else "#path"
+        self.query_one(field, Input).focus()

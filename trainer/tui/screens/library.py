@@ -19,6 +19,7 @@ class LibraryScreen(LevelVoiceScreen):
     BINDINGS = [
         Binding("enter", "open_drill", "Practise"),
         Binding("i", "import_clip", "Import a clip"),
+        Binding("e", "edit_words", "Edit words", tooltip="Correct the client's words of a drill you imported"),
         Binding("d", "remove", "Remove imported"),
         Binding("escape", "app.pop_screen", "Back"),
     ]
@@ -26,7 +27,8 @@ class LibraryScreen(LevelVoiceScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield DataTable(cursor_type="row", zebra_stripes=True)
-        yield Static("Enter: practise this drill · i: import a hard moment from your own sessions", id="hint")
+        yield Static("Enter: practise this drill · i: import a hard moment from your own sessions · "
+                     "e: correct an imported clip's words", id="hint")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -74,11 +76,36 @@ class LibraryScreen(LevelVoiceScreen):
         def imported(drill_id: str | None) -> None:
             if drill_id:
                 self.refill()
-                self.notify(f"Imported as drill '{drill_id}'. Its text came from the transcription; "
-                            f"`levelvoice drills show {drill_id}` shows the file to correct it in.",
-                            title="Clip imported")
+                self._select(drill_id)
+                self._edit_words(drill_id, heading="Clip imported.")
 
         self.app.push_screen(ImportClipDialog(self.practice), imported)
+
+    def action_edit_words(self) -> None:
+        drill_id = self._selected_id()
+        if not drill_id:
+            return
+        if self.practice.drill(drill_id).source != "imported":
+            self.notify("The bundled drills' words are fixed; you can correct the words of clips you imported.",
+                        timeout=5)
+            return
+        self._edit_words(drill_id)
+
+    def _edit_words(self, drill_id: str, *, heading: str = "") -> None:
+        from trainer.tui.screens.transcript import TranscriptDialog
+
+        def edited(saved: bool | None) -> None:
+            if saved:
+                self.notify("The client's words are saved.", timeout=4)
+
+        self.app.push_screen(TranscriptDialog(self.practice, self.practice.drill(drill_id), heading=heading), edited)
+
+    def _select(self, drill_id: str) -> None:
+        table = self.query_one(DataTable)
+        try:
+            table.move_cursor(row=table.get_row_index(drill_id))
+        except Exception:  # (not listed: nothing to select)
+            pass
 
     def action_remove(self) -> None:
         drill_id = self._selected_id()

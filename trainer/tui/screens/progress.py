@@ -11,16 +11,21 @@ from textual_plotext import PlotextPlot
 
 from trainer.tui.base import LevelVoiceScreen, guarded
 from trainer.tui.widgets.calendar import month_calendar
+from trainer.tui.widgets.trend import chart_axis
 
 
 class ProgressScreen(LevelVoiceScreen):
     DEFAULT_CSS = """
-    ProgressScreen #top { height: 12; }
+    ProgressScreen #top { height: auto; margin-bottom: 1; }
     ProgressScreen #calendar { width: 31; padding: 0 1; }
     ProgressScreen #summary { width: 1fr; padding: 0 1; }
     ProgressScreen #chart-title { height: 1; padding: 0 1; text-style: bold; }
     ProgressScreen PlotextPlot { height: 1fr; min-height: 6; }
+    ProgressScreen #summary-line { height: 1; padding: 0 1; display: none; }
+    ProgressScreen.short #top { display: none; }
+    ProgressScreen.short #summary-line { display: block; }
     """
+    SHORT_HEIGHT = 22  # below this many rows the calendar gives its place to the chart
     BINDINGS = [
         Binding("left_square_bracket", "month(-1)", "Prev month", key_display="["),
         Binding("right_square_bracket", "month(1)", "Next month", key_display="]"),
@@ -41,9 +46,13 @@ class ProgressScreen(LevelVoiceScreen):
             yield Static(id="calendar")
             yield Static(id="summary")
         with Vertical():
+            yield Static(id="summary-line")
             yield Static(id="chart-title")
             yield PlotextPlot()
         yield Footer()
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.height < self.SHORT_HEIGHT, "short")
 
     def on_mount(self) -> None:
         today = self.practice.local_today()
@@ -63,6 +72,9 @@ class ProgressScreen(LevelVoiceScreen):
             f"Takes           {view.takes_total} in all",
         ]
         self.query_one("#summary", Static).update("\n".join(lines))
+        self.query_one("#summary-line", Static).update(
+            f"Streak {view.current_streak} (best {view.best_streak}) · {view.days_this_month} goal days this month"
+            f" · {view.takes_total} take{'s' if view.takes_total != 1 else ''}")
         self._drills = self.practice.drills_with_takes()
         self.refresh_chart()
 
@@ -80,18 +92,29 @@ class ProgressScreen(LevelVoiceScreen):
         drill = self._drills[self._drill_index % len(self._drills)]
         metric_key, metric_label = metrics[self._metric_index % len(metrics)]
         points = self.practice.trend(drill.id, metric_key)
-        self.query_one("#chart-title", Static).update(
-            f"{drill.title}: {metric_label}, {len(points)} take{'s' if len(points) != 1 else ''}"
-        )
         values = [value for _, value in points if value is not None]
+        self.query_one("#chart-title", Static).update(
+            f"{drill.title}: {metric_label}, {self._takes_shown(len(values), self.practice.take_count(drill.id))}")
         if values:
             takes = list(range(1, len(values) + 1))
-            plt.plot(takes, values, marker="braille")
+            if len(values) > 1:
+                plt.plot(takes, values, marker="braille")
+            plt.scatter(takes, values, marker="●")  # each take visible, a single one too
             plt.xticks(takes if len(takes) <= 10 else takes[:: max(len(takes) // 10, 1)])
+            plt.xlim(0.5, len(takes) + 0.5)
+            low, high, ticks, labels = chart_axis(values, fixed=(0, 100) if metric_key == "score" else None)
+            plt.ylim(low, high)
+            plt.yticks(ticks, labels)
             plt.xlabel("take")
-            if metric_key == "score":
-                plt.ylim(0, 100)
         plot.refresh()
+
+    @staticmethod
+    def _takes_shown(shown: int, counted: int) -> str:
+        """How many takes the chart draws, and why not all of them when it draws fewer."""
+        text = f"{shown} take{'s' if shown != 1 else ''}"
+        if shown < counted:
+            text += f" of {counted} (the others were not judged: no baseline yet, or this measure was missing)"
+        return text
 
     def action_month(self, step: int) -> None:
         year, month = self._month

@@ -81,15 +81,20 @@ class TodayScreen(LevelVoiceScreen):
         streak.append(f"Streak {stats.current_streak} day{'s' if stats.current_streak != 1 else ''}", style="bold")
         streak.append(f"   best {stats.best_streak}   ")
         streak.append(f"❄ {stats.freezes} freeze{'s' if stats.freezes != 1 else ''} held", style="cyan")
-        streak.append(f"   {stats.days_this_month} practice days this month", style="dim")
+        days = stats.days_this_month
+        streak.append(f"   {days} practice day{'s' if days != 1 else ''} this month", style="dim")
         self.query_one("#streak", Static).update(streak)
         bar = self.query_one("#minutes", ProgressBar)
         bar.update(total=stats.daily_goal_minutes, progress=min(stats.today_minutes, stats.daily_goal_minutes))
         goal_met = "  ✓ goal met" if stats.goal_met_today else ""
+        takes = f"{stats.takes_today} take{'s' if stats.takes_today != 1 else ''}"
         self.query_one("#minutes-text", Static).update(
-            f"{stats.today_minutes:.0f} of {stats.daily_goal_minutes} minutes{goal_met}")
+            f"{stats.today_minutes:.0f} of {stats.daily_goal_minutes} minutes{goal_met} · {takes} today")
         self.query_one("#continue", Static).update(self._continue_text(today))
-        self.query_one("#question", Static).update(f"Today's question: {today.question}")
+        question = Text("Today's question, to reflect on as you practise (no answer needed):\n",
+                        style="not italic")
+        question.append(today.question)
+        self.query_one("#question", Static).update(question)
         self._show_notices()
 
     def _continue_text(self, today) -> Text:

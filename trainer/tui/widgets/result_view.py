@@ -13,6 +13,7 @@ from textual.widgets import Static
 from trainer.tui.widgets.metric_row import IN_BAND, band_bar, metric_line
 
 WIDE = 92  # from this width on, each row also gets its band bar
+NARROW = 72  # below this width (a small terminal) the target column gives way, so every verdict stays on its row
 LEVEL_SCORE = 80  # the verdict scores 80 or more only when every measure is in band
 
 
@@ -83,17 +84,19 @@ class ResultView(Static):
         text = Text()
         verdict, features, trial = outcome.verdict, outcome.features, outcome.trial
         wide = self.size.width >= WIDE
+        narrow = 0 < self.size.width < NARROW
         if verdict is not None:
             text.append(f"Score {verdict.score}/100  ",
                         style="bold green" if verdict.score >= LEVEL_SCORE else "bold yellow")
             text.append(f"{verdict.summary}\n")
-            text.append_text(metric_line("", "you", "target", "change", "", None, Text(""), header=True))
+            text.append_text(metric_line("", "you", "target", "change", "", None, Text(""), header=True,
+                                         with_target=not narrow))
             text.append("\n")
             for m in verdict.metrics:
                 status, in_band = _status_text(m)
                 bar = band_bar(m.value, m.low, m.high) if wide else Text("")
                 text.append_text(metric_line(m.label, _value_text(m, features), m.target_text(), _delta_text(m),
-                                             status, in_band, bar))
+                                             status, in_band, bar, with_target=not narrow))
                 text.append("\n")
             pace = verdict.metric("pace")
             if pace is not None and pace.detail:
