@@ -77,7 +77,8 @@ def test_plain_report_with_units_and_warnings(lv_home, tmp_path):
     done = run("analyze", str(LOW_MALE), str(clipped), home=lv_home)
     assert done.returncode == 0, done.stderr
     out = done.stdout
-    for text in ("dBFS", "LUFS", "Hz", " st", "words/min", "syllables/s", "Transcript", "steamers"):
+    for text in ("dBFS", "LUFS", "Hz", " st", "words/min", "syllables/s", "alpha ratio", "CPPS", "Transcript",
+                 "steamers"):
         assert text in out
     assert out.count("Warning     Clipping") == 1
     assert len(out.splitlines()) < 20
@@ -104,10 +105,12 @@ def test_baseline_comparison(lv_home, tmp_path):
                home=lv_home)
     assert done.returncode == 0, done.stderr
     louder_item, same_item = json.loads(done.stdout)
-    assert set(louder_item["baseline"]) == {"file", "loudness_db", "pitch_st", "pitch_range_st", "pace_ratio"}
+    assert set(louder_item["baseline"]) == {"file", "loudness_db", "pitch_st", "pitch_range_st", "pace_ratio",
+                                            "alpha_ratio_db"}
     assert louder_item["baseline"]["loudness_db"] == pytest.approx(6.0, abs=0.1)
+    assert louder_item["baseline"]["alpha_ratio_db"] == pytest.approx(0.0, abs=0.1)
     assert same_item["baseline"] == {"file": str(FEMALE), "loudness_db": 0.0, "pitch_st": 0.0,
-                                     "pitch_range_st": 0.0, "pace_ratio": 1.0}
+                                     "pitch_range_st": 0.0, "pace_ratio": 1.0, "alpha_ratio_db": 0.0}
     plain = run("analyze", "--no-transcript", "--baseline", str(FEMALE), str(louder), home=lv_home)
     assert "vs baseline loudness +6.0 dB" in plain.stdout
 
@@ -161,7 +164,9 @@ def test_bench_prints_every_figure(lv_home):
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
     for key in ("audio_s", "acoustic_ms", "transcript_ms", "total_ms", "naive_acoustic_ms", "naive_ms",
-                "praat_pitch_ms", "pitch_ms", "swift_f0_pitch_ms", "cold_first_ms"):
+                "praat_pitch_ms", "pitch_ms", "swift_f0_pitch_ms", "voice_quality_ms", "praat_cpps_ms",
+                "cold_first_ms"):
         assert isinstance(data[key], float), key
     assert data["audio_s"] == 20.0
+    assert data["voice_quality_ms"] < data["acoustic_ms"]
     assert data["naive_ms"] > data["naive_acoustic_ms"] and data["total_ms"] > data["acoustic_ms"]

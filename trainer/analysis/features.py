@@ -19,6 +19,11 @@ LOW_LEVEL = "Very low level"
 NO_TRANSCRIPT = "No transcript"
 
 
+# measured since issue 16; older stored takes lack them (read as None)
+VOICE_QUALITY_KEYS = ("alpha_ratio_db", "hammarberg_db", "slope_0_500_db_per_khz", "slope_500_1500_db_per_khz",
+                      "cpps_db")
+
+
 @dataclass(frozen=True)
 class Segment:
     """A stretch of speech, in seconds from the start of the take."""
@@ -57,6 +62,13 @@ class TakeFeatures:
     transcript: str | None
     fillers: int | None  # filled pauses (um, uh): acoustic, and from the transcript when present
     warnings: tuple[str, ...] = ()
+    # voice quality over voiced speech (voice_quality.py); None with under 2 s of it, and in takes
+    # stored before these were measured
+    alpha_ratio_db: float | None = None  # energy 1-5 kHz re 50 Hz-1 kHz: rises with effort
+    hammarberg_db: float | None = None  # strongest 0-2 kHz re strongest 2-5 kHz: falls with effort
+    slope_0_500_db_per_khz: float | None = None  # slope of the long-term spectrum
+    slope_500_1500_db_per_khz: float | None = None
+    cpps_db: float | None = None  # smoothed cepstral peak prominence: how clearly periodic
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict with exactly the public key names."""
@@ -76,10 +88,10 @@ class TakeFeatures:
     def from_dict(cls, data: dict[str, Any]) -> TakeFeatures:
         """The inverse of `to_dict` (also accepts segments as {"start_s", "end_s"} objects)."""
         names = {field.name for field in fields(cls)}
-        missing = names - set(data)
+        missing = names - set(data) - set(VOICE_QUALITY_KEYS)
         if missing:
             raise ValueError(f"take features lack {', '.join(sorted(missing))}")
-        values = {name: data[name] for name in names}
+        values = {name: data.get(name) for name in names}
         values["segments"] = tuple(_segment(item) for item in data["segments"])
         values["warnings"] = tuple(str(w) for w in data["warnings"])
         values["clipping"] = bool(data["clipping"])
@@ -101,6 +113,7 @@ class Comparison:
     pitch_st: float | None  # take minus reference, median pitch
     pitch_range_st: float | None  # take minus reference, 10-90 % pitch span
     pace_ratio: float | None  # take / reference: articulation rate when both have it, else wpm
+    alpha_ratio_db: float | None = None  # take minus reference: spectral tilt (loudness not taken out)
 
     def to_dict(self) -> dict[str, float | None]:
         return {field.name: getattr(self, field.name) for field in fields(self)}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from dataclasses import replace
+from dataclasses import asdict, replace
 
 import numpy as np
 
@@ -15,6 +15,7 @@ from trainer.analysis.pace import acoustic_fillers, articulation_rate, count_wor
 from trainer.analysis.pitch import PITCH_RATE, pitch_stats, pitch_track
 from trainer.analysis.signal import ANALYSIS_RATE, Prepared, db, prepare, resample
 from trainer.analysis.transcribe import Transcriber, Transcript
+from trainer.analysis.voice_quality import voice_quality
 from trainer.errors import ModelError
 
 MIN_SPEECH_S = 0.3  # less speech than this counts as none
@@ -24,7 +25,8 @@ PAUSE_FRAMES = int(round(PAUSE_S / HOP_S))
 
 
 def acoustic_features(samples: np.ndarray, rate: int) -> TakeFeatures:
-    """Everything measurable without a transcript: activity, loudness, pitch, articulation, fillers.
+    """Everything measurable without a transcript: activity, loudness, pitch, articulation, fillers,
+    voice quality.
 
     `samples`: (n,) or (n, channels), float or integer, any sample rate. Transcript
     fields (wpm, words, transcript) are None; `fillers` is the acoustic count.
@@ -32,18 +34,29 @@ def acoustic_features(samples: np.ndarray, rate: int) -> TakeFeatures:
     return _acoustic(prepare(samples, rate))
 
 
-def _acoustic(prep: Prepared) -> TakeFeatures:
-    powers = frame_powers(prep.mono16k, ANALYSIS_RATE, HOP_S)
-    levels = db(powers)
+def _activity(prep: Prepared):
+    """Frame levels, loud frames, the 8 kHz copy, the pitch track, voiced and speech frames (10 ms)."""
+    levels = db(frame_powers(prep.mono16k, ANALYSIS_RATE, HOP_S))
     active = levels > speech_threshold(levels).threshold_db
     mono8k = resample(prep.mono16k, ANALYSIS_RATE, PITCH_RATE)
     track = pitch_track(mono8k, PITCH_RATE, hop_s=HOP_S, focus=active, frames=_widen(active, PAUSE_FRAMES))
     voiced = track.voiced[: len(levels)]
     speech = speech_mask(levels, voiced, HOP_S)
-    speech_s = float(np.count_nonzero(speech) * HOP_S)
-    if speech_s < MIN_SPEECH_S:
+    if np.count_nonzero(speech) * HOP_S < MIN_SPEECH_S:
         speech[:] = False
-        speech_s = 0.0
+    return levels, active, mono8k, track, voiced, speech
+
+
+def voiced_speech(samples: np.ndarray, rate: int) -> tuple[np.ndarray, np.ndarray]:
+    """The 16 kHz analysis copy and its voiced speech frames (10 ms): what voice quality is measured on."""
+    prep = prepare(samples, rate)
+    _, _, _, _, voiced, speech = _activity(prep)
+    return prep.mono16k, voiced & speech
+
+
+def _acoustic(prep: Prepared) -> TakeFeatures:
+    levels, active, mono8k, track, voiced, speech = _activity(prep)
+    speech_s = float(np.count_nonzero(speech) * HOP_S)
     segments = segments_of(speech, HOP_S)
     channels, rate = prep.channels, prep.rate
     blocks = loudness_blocks(channels, rate)
@@ -67,6 +80,7 @@ def _acoustic(prep: Prepared) -> TakeFeatures:
     pitch = pitch_stats(track, speech)
     articulation = articulation_rate(mono8k, PITCH_RATE, voiced, speech, speech & active, HOP_S)
     fillers = acoustic_fillers(prep.mono16k, track.f0_hz, speech, HOP_S)
+    quality = voice_quality(prep.mono16k, voiced & speech, rate=ANALYSIS_RATE, hop_s=HOP_S)
     if speech_s < SHORT_S:
         warnings.append(f"{F.TOO_SHORT}: only {speech_s:.1f} s of speech; pitch and pace need at least "
                         f"{SHORT_S:.0f} s to mean much.")
@@ -80,7 +94,8 @@ def _acoustic(prep: Prepared) -> TakeFeatures:
         pitch_median_hz=_round(pitch and pitch.median_hz), pitch_median_st=_round(pitch and pitch.median_st),
         pitch_range_st=_round(pitch and pitch.range_st), pitch_sd_st=_round(pitch and pitch.sd_st),
         voiced_ratio=round(float(np.count_nonzero(voiced & speech) / np.count_nonzero(speech)), 4),
-        articulation_rate=_round(articulation, 3), fillers=len(fillers), warnings=tuple(warnings), **base)
+        articulation_rate=_round(articulation, 3), fillers=len(fillers), warnings=tuple(warnings),
+        **asdict(quality), **base)
 
 
 def _widen(mask: np.ndarray, frames: int) -> np.ndarray:
@@ -155,6 +170,7 @@ def compare(features: TakeFeatures, reference: TakeFeatures) -> Comparison:
         pitch_st=diff(features.pitch_median_st, reference.pitch_median_st),
         pitch_range_st=diff(features.pitch_range_st, reference.pitch_range_st),
         pace_ratio=None if pace is None else round(pace, 3),
+        alpha_ratio_db=diff(features.alpha_ratio_db, reference.alpha_ratio_db),
     )
 
 
