@@ -7,11 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.rig import PulseRig, missing_tools
+from tests.rig import MODES, PulseRig, missing_tools
 
 SPEECH_DIR = Path(__file__).parent / "data" / "speech"
 SPEECH_FILES = sorted(SPEECH_DIR.glob("*.ogg"))
 REQUIRE_RIG = os.environ.get("LEVELVOICE_REQUIRE_RIG") == "1"
+# both rig modes by default (CI); LEVELVOICE_RIG_MODES=steady (or bursty) narrows a local run
+RIG_MODES = tuple(m for m in os.environ.get("LEVELVOICE_RIG_MODES", ",".join(MODES)).split(",") if m)
 
 
 @pytest.fixture
@@ -28,10 +30,12 @@ def speech_file(request) -> Path:
     return request.param
 
 
-@pytest.fixture(scope="session")
-def pulse_rig(tmp_path_factory):
-    """A running private PulseAudio daemon; this process is routed to it for the session.
+@pytest.fixture(scope="session", params=RIG_MODES)
+def pulse_rig(request, tmp_path_factory):
+    """A running private PulseAudio daemon; this process is routed to it while its tests run.
 
+    Every test that uses it runs twice: on the "steady" rig and on the "bursty" one (plain
+    null sinks that deliver audio in lumps, like many real sound systems; see tests/rig.py).
     Skips when PulseAudio is not installed, unless LEVELVOICE_REQUIRE_RIG=1 (CI), where
     a missing rig is a failure.
     """
@@ -41,7 +45,7 @@ def pulse_rig(tmp_path_factory):
         if REQUIRE_RIG:
             pytest.fail(message)
         pytest.skip(message)
-    rig = PulseRig(tmp_path_factory.mktemp("rig")).start()
+    rig = PulseRig(tmp_path_factory.mktemp(f"rig-{request.param}"), mode=request.param).start()
     saved = {key: os.environ.get(key) for key in rig.env}
     os.environ.update(rig.env)
     from trainer.audio import portaudio

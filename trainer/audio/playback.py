@@ -10,11 +10,13 @@ import numpy as np
 from trainer.audio.clock import ClockMap
 from trainer.audio.devices import DeviceInfo, open_error, resolve
 from trainer.audio.portaudio import close_stream, quiet_stderr, sounddevice
+from trainer.audio.pulse_watch import SinkWatch
+from trainer.audio.stall import StallClock
 from trainer.errors import AudioDeviceError
 from trainer.media import Audio
 
 COMMON_RATES = (48000, 44100, 32000, 24000, 22050, 16000)
-STALL_S = 1.5  # no callback for this long while playing: the speaker went away
+WATCH_EVERY_S = 0.25
 LATENCY_S = 0.1  # generous device buffers: a busy computer must not make the clip stutter
 
 
@@ -68,7 +70,9 @@ class Player:
         self._reached_end = False
         self._end_time: float | None = None  # stream time at which the last sample is heard
         self._silence_after_end = 0
-        self._last_callback = 0.0
+        self._stall = StallClock()
+        self._watch: SinkWatch | None = None
+        self._next_watch = 0.0
 
     # -- control ---------------------------------------------------------------------------
     def start(self) -> None:
@@ -90,13 +94,15 @@ class Player:
                     device=device.index, samplerate=self.rate, channels=channels, dtype="float32",
                     latency=LATENCY_S, callback=self._callback, finished_callback=self._done.set,
                 )
-                self._last_callback = time.monotonic()
+                self._stall.restart()
                 self._stream.start()
         except sd.PortAudioError as err:
             raise open_error(err, device, kind="output") from err
+        watch = SinkWatch()
+        self._watch = watch if watch.start() else None
 
     def _callback(self, outdata, frames, time_info, status) -> None:
-        self._last_callback = time.monotonic()
+        self._stall.beat()
         if self._paused:
             outdata.fill(0)
             return
@@ -124,6 +130,7 @@ class Player:
         self._paused = True
 
     def resume(self) -> None:
+        self._stall.restart()
         self._paused = False
 
     def stop(self) -> None:
@@ -132,6 +139,8 @@ class Player:
         stream, self._stream = self._stream, None
         if stream is not None:
             close_stream(stream)
+        if self._watch is not None:
+            self._watch.close()
         self._done.set()
 
     def wait(self, timeout: float | None = None) -> bool:
@@ -155,10 +164,17 @@ class Player:
 
     @property
     def lost(self) -> bool:
-        """The output stopped taking audio while it should be playing (device gone)."""
+        """The output went away while it should be playing: the sound server moved or dropped the
+        stream, or it took no audio for `STALL_S` (see stall.py; lumps of 1-2 s are normal)."""
         if self._stream is None or self._done.is_set() or self._paused:
             return False
-        return time.monotonic() - self._last_callback > STALL_S
+        if self._stall.stalled():
+            return True
+        now = time.monotonic()
+        if self._watch is None or now < self._next_watch:
+            return False
+        self._next_watch = now + WATCH_EVERY_S
+        return self._watch.lost() and not self._done.is_set()
 
     def stream_time(self) -> float | None:
         stream = self._stream

@@ -3,11 +3,16 @@
 PortAudio's ALSA backend prints diagnostics straight to file descriptor 2 while it
 probes devices. Those lines mean nothing to a therapist and would scribble over the
 terminal UI, so every call into PortAudio that may probe runs inside `quiet_stderr()`.
+While streams run, ALSA itself reports underruns ("snd_pcm_recover) underrun occurred"),
+which bursty sound servers cause all the time: ALSA's error handler is replaced by a
+silent one, so file descriptor 2 stays free for Level Voice's own messages.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import ctypes.util
 import os
 import tempfile
 import threading
@@ -73,6 +78,25 @@ def close_stream(stream) -> None:
                 pass
 
 
+# void handler(const char *file, int line, const char *function, int err, const char *fmt, ...)
+_ALSA_HANDLER = ctypes.CFUNCTYPE(None, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p)
+_silent_alsa = None  # kept alive for as long as ALSA may call it
+
+
+def _silence_alsa() -> None:
+    """Give ALSA's library a handler that prints nothing (only where ALSA exists)."""
+    global _silent_alsa
+    name = ctypes.util.find_library("asound")
+    if _silent_alsa is not None or name is None:
+        return
+    try:
+        library = ctypes.CDLL(name)
+        _silent_alsa = _ALSA_HANDLER(lambda *_args: None)
+        library.snd_lib_error_set_handler(_silent_alsa)
+    except (OSError, AttributeError):
+        _silent_alsa = None
+
+
 def sounddevice() -> ModuleType:
     """The sounddevice module, with PortAudio initialised; `AudioDeviceError` if unusable."""
     global _module
@@ -84,6 +108,7 @@ def sounddevice() -> ModuleType:
                 raise AudioDeviceError(
                     f"The sound library PortAudio is not installed. Install it with: {INSTALL_HINT}"
                 ) from err
+            _silence_alsa()
             _module = sd
     return _module
 

@@ -1,9 +1,12 @@
-"""Noticing, on PulseAudio or PipeWire, that the microphone of a recording went away.
+"""Noticing, on PulseAudio or PipeWire, that the microphone or speaker of a take went away.
 
-Through ALSA's pulse plugin PortAudio never learns that a microphone was unplugged: the
-sound server quietly moves the stream to another source (or stops feeding it). This
+Through ALSA's pulse plugin PortAudio never learns that a device was unplugged: the
+sound server quietly moves the stream to another device (or stops feeding it). This
 watcher asks the server, a few times a second, which source this process's recording
-stream is attached to; a stream that vanished or moved means the microphone is gone.
+stream (`SourceWatch`) or which sink its playing stream (`SinkWatch`) is attached to. The
+device is gone when none of this process's streams runs on it any more (moved elsewhere,
+or vanished). A stream that is replaced by a new one on the same device is not a loss:
+ALSA's pulse plugin re-creates its stream after an underrun, which bursty servers cause.
 Without a reachable sound server (plain ALSA, macOS, Windows) it stays inactive and the
 recorder relies on PortAudio's own errors and on callbacks stopping.
 """
@@ -14,9 +17,17 @@ import os
 
 
 class SourceWatch:
+    """Watches this process's recording streams."""
+
     def __init__(self) -> None:
         self._pulse = None
-        self._streams: dict[int, int] = {}  # source-output index -> source index
+        self._pid = str(os.getpid())
+        self._streams: dict[int, int] = {}  # stream index -> device index, when the watch started
+
+    def _attached(self, pid: str) -> dict[int, int]:
+        """Recording streams of process `pid` -> the source each listens to."""
+        return {o.index: o.source for o in self._pulse.source_output_list()
+                if o.proplist.get("application.process.id") == pid}
 
     def start(self) -> bool:
         """Find this process's recording stream; False when there is no sound server to ask."""
@@ -27,9 +38,7 @@ class SourceWatch:
             # No timeout: pulsectl's timeout path always waits the whole timeout (a second before
             # every take's clip); without autospawn a missing server fails at once instead.
             self._pulse.connect(autospawn=False)
-            pid = str(os.getpid())
-            self._streams = {o.index: o.source for o in self._pulse.source_output_list()
-                             if o.proplist.get("application.process.id") == pid}
+            self._streams = self._attached(self._pid)
         except Exception:
             self.close()
             return False
@@ -39,14 +48,14 @@ class SourceWatch:
         return True
 
     def lost(self) -> bool:
-        """True when this process's recording stream no longer listens to its microphone."""
+        """True when none of this process's streams runs on the watched device any more."""
         if self._pulse is None:
             return False
         try:
-            now = {o.index: o.source for o in self._pulse.source_output_list()}
+            devices_now = set(self._attached(self._pid).values())
         except Exception:
             return False
-        return any(now.get(index) != source for index, source in self._streams.items())
+        return not set(self._streams.values()) <= devices_now
 
     def close(self) -> None:
         if self._pulse is not None:
@@ -55,3 +64,11 @@ class SourceWatch:
             except Exception:
                 pass
         self._pulse = None
+
+
+class SinkWatch(SourceWatch):
+    """Watches this process's playing streams (the speaker or headphones)."""
+
+    def _attached(self, pid: str) -> dict[int, int]:
+        return {i.index: i.sink for i in self._pulse.sink_input_list()
+                if i.proplist.get("application.process.id") == pid}

@@ -34,12 +34,12 @@ from trainer.audio.live import LiveMeter
 from trainer.audio.playback import LATENCY_S, supported_rate
 from trainer.audio.portaudio import close_stream, quiet_stderr, sounddevice
 from trainer.audio.pulse_watch import SourceWatch
+from trainer.audio.stall import StallClock
 from trainer.errors import AudioDeviceError, TrainerError
 
 PARTIAL_SUFFIX = ".partial"
 SYNC_EVERY_S = 0.5
 FIRST_BLOCK_TIMEOUT_S = 5.0
-STALL_S = 1.0  # no audio for this long: the microphone is gone
 WATCH_EVERY_S = 0.25
 _STOP = object()
 
@@ -98,7 +98,7 @@ class Recorder:
         self._threads: list[threading.Thread] = []
         self._first_block = threading.Event()
         self._ended = threading.Event()  # set when recording cannot go on (device lost, disk full)
-        self._last_callback = 0.0
+        self._stall = StallClock()
         self._write_failed = False
         self._lost = False
         self._stopped = False
@@ -119,7 +119,7 @@ class Recorder:
                     device=device.index, samplerate=self.rate, channels=1, dtype="float32",
                     latency=LATENCY_S, callback=self._callback,
                 )
-                self._last_callback = time.monotonic()
+                self._stall.restart()
                 self._stream.start()
         except sd.PortAudioError as err:
             self._writer.close()
@@ -144,7 +144,7 @@ class Recorder:
         if status.input_overflow:
             self.overflows += 1
         self._queue.put((indata.copy(), time_info.inputBufferAdcTime or time_info.currentTime))
-        self._last_callback = time.monotonic()
+        self._stall.beat()
         spent = time.perf_counter() - began
         self.max_callback_s = max(self.max_callback_s, spent)
 
@@ -195,7 +195,7 @@ class Recorder:
     def _check_device(self, now: float) -> None:
         if self._lost or self._stopped or not self._first_block.is_set():
             return
-        stalled = now - self._last_callback > STALL_S
+        stalled = self._stall.stalled()  # 5 s without audio; lumps and process pauses are not a loss
         moved = getattr(self, "_watching", False) and self._watch.lost()
         try:
             inactive = self._stream is not None and not self._stream.active

@@ -28,7 +28,6 @@ from trainer.audio.cue import cue_tone
 from trainer.audio.events import Live, PhraseFinished, PlaybackProgress, SpeechStarted, Stopped, TrialEvent, YourTurn
 from trainer.audio.leak import LeakGate
 from trainer.audio.playback import Player
-from trainer.audio.portaudio import quiet_stderr
 from trainer.audio.recorder import Recorder
 from trainer.media import Audio
 
@@ -38,6 +37,21 @@ PROGRESS_EVERY_S = 0.1
 TICK_S = 0.02
 NO_RESPONSE_MESSAGE = ("No response heard: check the microphone (is it muted, or is another one selected? "
                        "`levelvoice devices` lists them).")
+INTERRUPT_MESSAGE = "Stopped with Ctrl+C: the take so far is kept."
+CUT_SHORT = ("device_lost", "max_length", "interrupt")  # ways a take ends other than by its own end
+
+
+class Stop(threading.Event):
+    """Set to end a take now. `reason`: "key" (the person ended it) or "interrupt" (Ctrl+C, SIGTERM)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reason = "key"
+
+    def request(self, reason: str = "key") -> None:
+        if not self.is_set():
+            self.reason = reason
+        self.set()
 
 
 @dataclass(frozen=True)
@@ -52,7 +66,8 @@ class TrialResult:
     interrupted: bool
     overflows: int
     no_response: bool
-    stopped_by: str  # "silence" | "key" | "max_length" | "no_response" | "device_lost" ("recovered" after a crash)
+    stopped_by: str  # "silence" | "key" | "max_length" | "no_response" | "device_lost" | "interrupt"
+    # ("recovered" after a crash)
     message: str | None
     clip_start_s: float | None = None  # take time at which the clip was heard starting
     clip_end_s: float | None = None
@@ -165,7 +180,8 @@ class _Trial:
                     self._emit(PlaybackProgress(self.clip.duration_s, self.clip.duration_s))
                     self._emit(YourTurn())
             if self.stop.is_set():
-                return "key", None, None
+                reason = getattr(self.stop, "reason", "key")
+                return reason, None, INTERRUPT_MESSAGE if reason == "interrupt" else None
             if self.recorder.ended:
                 return "device_lost", None, self.recorder.message
             if self.player.lost or self.player.failed:
@@ -175,7 +191,11 @@ class _Trial:
                     "Plug them back in or choose others with `levelvoice devices`.")
             decision = self._decide()
             if decision is not None:
-                return decision[0], decision[1], None
+                reason, end_s = decision
+                message = (f"The take reached its maximum length ({self.max_s:.0f} s) and stopped; what you said is "
+                           "kept. (`levelvoice config set max_take_s SECONDS` changes the limit.)"
+                           if reason == "max_length" else None)
+                return reason, end_s, message
 
     def _decide(self) -> tuple[str, float] | None:
         """Stop conditions, judged in take time on the audio the detector has judged."""
@@ -214,7 +234,8 @@ class _Trial:
         return TrialResult(
             take_path=recording.path, rate=recording.rate, clip_duration_s=self.clip.duration_s,
             latency_s=latency, overlap_s=overlap, speech_onset_s=onset, speech_end_s=speech_end,
-            interrupted=recording.interrupted, overflows=recording.overflows, no_response=no_response,
+            interrupted=recording.interrupted or reason in CUT_SHORT, overflows=recording.overflows,
+            no_response=no_response,
             stopped_by=reason, message=message or recording.message, clip_start_s=self.clip_start_s,
             clip_end_s=clip_end, take_duration_s=recording.duration_s, leak_detected=self.gate.leaking,
         )
@@ -233,5 +254,4 @@ def run_trial(clip: Audio, take_path: Path | str, *, input_device: str = "", out
     trial = _Trial(clip, Path(take_path), input_device=input_device, output_device=output_device,
                    samplerate=samplerate, cue=cue,
                    hangover_s=hangover_s, max_s=max_s, no_response_s=no_response_s, on_event=on_event, stop=stop)
-    with quiet_stderr():  # PortAudio's ALSA backend reports underruns on fd 2; keep the terminal clean
-        return trial.run()
+    return trial.run()  # PortAudio's own chatter is silenced where streams open and close (portaudio.py)

@@ -84,9 +84,9 @@ def main(argv: list[str] | None = None) -> None:
     except click.ClickException as err:
         err.show()
         sys.exit(err.exit_code)
-    except (click.exceptions.Abort, KeyboardInterrupt):
+    except (click.exceptions.Abort, KeyboardInterrupt) as stopped:  # Ctrl+C outside a take (see cli/interrupts.py)
         _say("stopped.")
-        sys.exit(130)
+        sys.exit(getattr(stopped, "exit_code", 130))
     except TrainerError as err:
         if debug:
             traceback.print_exc()

@@ -7,8 +7,6 @@ against the baseline, and stored in the history.
 from __future__ import annotations
 
 import json
-import sys
-import threading
 from pathlib import Path
 
 import click
@@ -17,45 +15,34 @@ TRIAL_KEYS = ("take_path", "latency_s", "overlap_s", "interrupted", "overflows",
               "speech_end_s", "clip_duration_s", "leak_detected")
 
 
-def _progress_printer(enabled: bool, failures: list):
+STOP_WORDS = {
+    "silence": "you finished speaking",
+    "key": "ended early",
+    "interrupt": "Ctrl+C",
+    "max_length": "the maximum length was reached",
+    "no_response": "no answer heard",
+    "device_lost": "a sound device went away",
+}
+
+
+def _progress_printer(failures: list):
+    """What is happening, on stderr, as it happens (stdout holds only the result, or its JSON)."""
     from trainer.audio.events import SpeechStarted, Stopped, YourTurn
-    from trainer.session import TakeFailed
+    from trainer.session import AnalysisWaiting, TakeFailed
 
     def on_event(event) -> None:
         if isinstance(event, TakeFailed):
             failures.append(event)
-        if not enabled:
-            return
         if isinstance(event, YourTurn):
             click.echo("Your turn: answer now.", err=True)
         elif isinstance(event, SpeechStarted):
             click.echo("Listening...", err=True)
         elif isinstance(event, Stopped):
-            click.echo(f"Stopped ({event.reason}). Measuring...", err=True)
+            click.echo(f"Stopped ({STOP_WORDS.get(event.reason, event.reason)}). Measuring...", err=True)
+        elif isinstance(event, AnalysisWaiting):
+            click.echo(f"Measuring... ({event.reason})", err=True)
 
     return on_event
-
-
-def _run_with_ctrl_c(target, stop: threading.Event):
-    """Run the trial in a thread so Ctrl+C stops the take cleanly (like a key) instead of killing it."""
-    outcome: dict = {}
-
-    def body() -> None:
-        try:
-            outcome["result"] = target()
-        except BaseException as err:  # handed back to the main thread
-            outcome["error"] = err
-
-    worker = threading.Thread(target=body, name="trial")
-    worker.start()
-    while worker.is_alive():
-        try:
-            worker.join(0.1)
-        except KeyboardInterrupt:
-            stop.set()
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["result"]
 
 
 def _number(value):
@@ -90,8 +77,19 @@ def _print_text(values: dict, outcome) -> None:
 def take(drill_id: str | None, clip_file: Path | None, as_json: bool, save_path: Path | None) -> None:
     """Play a client clip, record your answer until you stop speaking, measure, judge and store it.
 
-    Ctrl+C ends the take early (it is kept). Exit status 1 when no answer was heard.
+    Ctrl+C (or SIGTERM) ends the take early: it is kept, stored and printed, and the exit
+    status is 130 (143). Exit status 1 when no answer was heard or a sound device went away.
     """
+    from trainer.cli.interrupts import Interrupts
+
+    with Interrupts() as interrupts:
+        _take(interrupts, drill_id, clip_file, as_json, save_path)
+    if interrupts.exit_code is not None:
+        raise click.exceptions.Exit(interrupts.exit_code)
+
+
+def _take(interrupts, drill_id: str | None, clip_file: Path | None, as_json: bool, save_path: Path | None) -> None:
+    from trainer.audio.trial import Stop
     from trainer.session import Practice
     from trainer.session.takes import ClipDrill
 
@@ -113,12 +111,13 @@ def take(drill_id: str | None, clip_file: Path | None, as_json: bool, save_path:
 
         save_path = save_path.expanduser().resolve()
         paths.ensure_private_dir(save_path.parent)
-    stop = threading.Event()
+    stop = Stop()
     failures: list = []
     practice.begin_practice()  # the take's own time counts as practice
-    post = _progress_printer(not as_json and sys.stderr.isatty(), failures)
+    post = _progress_printer(failures)
+    click.echo("The client is speaking... (Ctrl+C ends the take; what you said is kept)", err=True)
     try:
-        outcome = _run_with_ctrl_c(lambda: practice.run_take(drill, post=post, stop=stop, take_path=save_path), stop)
+        outcome = interrupts.run(lambda: practice.run_take(drill, post=post, stop=stop, take_path=save_path), stop)
     finally:
         practice.close()
     if outcome is not None:
@@ -134,5 +133,5 @@ def take(drill_id: str | None, clip_file: Path | None, as_json: bool, save_path:
         _print_text(values, outcome)
     if trial.no_response or trial.message:
         click.echo(f"levelvoice: {trial.message}", err=True)
-    if trial.no_response or trial.stopped_by == "device_lost":
+    if interrupts.exit_code is None and (trial.no_response or trial.stopped_by == "device_lost"):
         raise click.exceptions.Exit(1)
