@@ -16,6 +16,7 @@ class Features:
     wpm: float | None = 140.0
     articulation_rate: float | None = 4.5
     speech_s: float | None = 15.0
+    alpha_ratio_db: float | None = -12.0
 
 
 @dataclass(frozen=True)

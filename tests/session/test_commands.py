@@ -17,7 +17,7 @@ import pytest
 import soundfile as sf
 
 from tests.conftest import SPEECH_FILES
-from tests.session.helpers import DRILL, ROOT, excerpt, levelvoice
+from tests.session.helpers import DRILL, ROOT, effort_readings, excerpt, levelvoice
 from trainer.analysis import TakeFeatures, acoustic_features
 from trainer.audio.trial import TrialResult
 from trainer.media import read_audio
@@ -206,11 +206,13 @@ class Conversation:
 
 @pytest.fixture
 def answers(tmp_path):
-    """Calm answers of about 9 s (6-7 s of speech each), a too-short one, and the level-check sentence."""
+    """Calm answers of about 9 s (6-7 s of speech each), a too-short one, the level-check sentence, and
+    three effort readings of 7 s (soft, comfortable, projected: 18 dB louder and 8 dB brighter in all)."""
     return {
         "long": [excerpt(voice, 9.0, tmp_path) for voice in SPEECH_FILES],
         "short": excerpt(SPEECH_FILES[2], 1.6, tmp_path),
         "check": excerpt(SPEECH_FILES[0], 6.0, tmp_path),
+        "efforts": effort_readings(SPEECH_FILES[1], tmp_path, seconds=7.0),
     }
 
 
@@ -239,6 +241,15 @@ def test_calibrate_asks_records_three_answers_and_saves_the_baseline(pulse_rig, 
             talk.expect("Answer measured: ", timeout=TIMEOUT)
             measured = talk.expect("\n")
             assert "s of speech" in measured and "dBFS" in measured and "words/min" in measured
+        talk.expect("read this short text three times")
+        for number, effort in enumerate(("soft", "comfortable", "projected"), start=1):
+            talk.expect(f"Reading {number} of 3: read it ")
+            talk.expect("Press Enter, then read the text")
+            talk.enter()
+            talk.expect("Recording...")
+            talk.speak(answers["efforts"][effort], calibration)
+            talk.expect(f"{effort.capitalize()} reading measured: ", timeout=TIMEOUT)
+            assert "brightness (alpha ratio)" in talk.expect("\n")
         talk.expect("Your calm baseline: ", timeout=TIMEOUT)
         summary = "Your calm baseline: " + talk.expect("\n").strip()
     finally:
@@ -253,7 +264,12 @@ def test_calibrate_asks_records_three_answers_and_saves_the_baseline(pulse_rig, 
     assert baseline is not None and summary == describe_baseline(baseline)
     assert baseline.device == "default" and baseline.wpm is not None
     assert len(baseline.sources) == 3
-    recordings = [Path(source) for source in baseline.sources]
+    assert [r.effort for r in baseline.effort] == ["soft", "comfortable", "projected"]
+    span = baseline.effort[2].loudness_dbfs - baseline.effort[0].loudness_dbfs
+    assert span == pytest.approx(18.0, abs=1.5)  # through the rig as fed: no gain control in the way
+    assert baseline.effort_slope is not None and 0.2 < baseline.effort_slope < 0.7
+    assert "from your readings" in summary
+    recordings = [Path(source) for source in (*baseline.sources, *(r.source for r in baseline.effort))]
     assert all(p.parent == calibration and p.exists() for p in recordings)
     assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in recordings)
     fed = [acoustic_features(*_mono(a)).loudness_dbfs for a in answers["long"]]

@@ -2,7 +2,9 @@
 
 A baseline combines about three spontaneous calm answers (~20 s each) by taking the
 median of each measure, so one odd answer cannot drag it. Levels are only comparable on
-the device the baseline was recorded with (see `device_warning`).
+the device the baseline was recorded with (see `device_warning`). Three readings at
+different efforts, when given, set how the voice's brightness follows its loudness
+(trainer.practice.edge).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from trainer.errors import CalibrationError
+from trainer.practice.edge import TYPICAL_SLOPE, EffortReading, calm_point, fit_effort
 from trainer.practice.measures import Measures
 
 MIN_SPEECH_S = 3.0  # an answer with less speech than this cannot be measured reliably
@@ -31,6 +34,10 @@ class Baseline:
     wpm: float | None
     articulation_rate: float | None
     sources: tuple[str, ...]
+    alpha_ratio_db: float | None = None  # calm answers' median; None when not measured
+    alpha_sd_db: float | None = None  # their spread around the edge line
+    effort_slope: float | None = None  # personal dB of alpha ratio per dB of level; None: typical
+    effort: tuple[EffortReading, ...] = ()  # the readings at three efforts (none in older baselines)
 
     def to_dict(self) -> dict:
         return {
@@ -43,6 +50,10 @@ class Baseline:
             "wpm": self.wpm,
             "articulation_rate": self.articulation_rate,
             "sources": list(self.sources),
+            "alpha_ratio_db": self.alpha_ratio_db,
+            "alpha_sd_db": self.alpha_sd_db,
+            "effort_slope": self.effort_slope,
+            "effort": [r.to_dict() for r in self.effort],
         }
 
 
@@ -57,12 +68,14 @@ def build_baseline(
     device: str,
     created_at: datetime,
     sources: Sequence[str] | None = None,
+    effort: Sequence[EffortReading] = (),
 ) -> Baseline:
     """Combine calm answers into a baseline (median of each measure).
 
     `sources` names the answers (e.g. file names); by default they are
     numbered ("Answer 1", ...). Raises `CalibrationError` when there is no answer, or when an answer has
-    too little speech or no measurable loudness: such an answer should be recorded again.
+    too little speech or no measurable loudness: such an answer should be recorded again. `effort`
+    holds the readings at three efforts (one each, or none).
     """
     names = tuple(sources) if sources is not None else tuple(f"Answer {i + 1}" for i in range(len(features_list)))
     if len(names) != len(features_list):
@@ -79,6 +92,8 @@ def build_baseline(
                 "Record it again, speaking calmly for about 20 seconds."
             )
         levels.append(level)
+    fit = fit_effort(effort)
+    alpha, spread = calm_point(features_list, TYPICAL_SLOPE if fit.slope is None else fit.slope)
     return Baseline(
         id=None,
         created_at=created_at,
@@ -89,6 +104,10 @@ def build_baseline(
         wpm=_median([f.wpm for f in features_list]),
         articulation_rate=_median([f.articulation_rate for f in features_list]),
         sources=names,
+        alpha_ratio_db=None if alpha is None else round(alpha, 2),
+        alpha_sd_db=spread,
+        effort_slope=fit.slope,
+        effort=tuple(effort),
     )
 
 

@@ -104,6 +104,7 @@ class Practice:
         self._ready = threading.Event()
         self.transcription_problem: str | None = None if transcribe else "transcription is switched off"
         self.recovered_takes = 0
+        self._tilt_tried: set[int] = set()  # baselines whose recordings were measured for brightness
 
     @classmethod
     def open(cls, *, clock: Callable[[], dt.datetime] = _utc_now, transcribe: bool = True) -> Practice:
@@ -429,7 +430,7 @@ class Practice:
         from trainer.practice.verdict import judge
         from trainer.store.records import TakeRecord
 
-        baseline = self.store.latest_baseline()
+        baseline = self.baseline()
         verdict, new_bands = None, None
         counted = counts_as_take(features.speech_s)
         if baseline is not None and features.speech_s > 0:
@@ -507,11 +508,35 @@ class Practice:
         with recording_lock():
             return record_answer(self, index, post=post, stop=stop)
 
-    def save_calibration(self, answers) -> str:
-        """Store the baseline from the answers; returns it described in one sentence."""
-        from trainer.session.calibration import describe_baseline, save_baseline
+    def record_effort_reading(self, effort: str, *, post: Post, stop: threading.Event):
+        from trainer.session.calibration import record_effort
 
-        return describe_baseline(save_baseline(self, answers))
+        with recording_lock():
+            return record_effort(self, effort, post=post, stop=stop)
+
+    def save_calibration(self, answers, efforts=()) -> str:
+        """Store the baseline from the answers and effort readings; returns it described in one
+        sentence, then a second line when the readings need fixing (automatic gain control)."""
+        from trainer.session.calibration import calibration_report, save_baseline
+
+        return calibration_report(save_baseline(self, answers, efforts))
+
+    def baseline(self):
+        """The baseline in use (the newest), or None. A baseline saved before voice quality was
+        measured gets its calm brightness from its own recordings, once, when they are still there."""
+        baseline = self.store.latest_baseline()
+        if baseline is None or baseline.alpha_ratio_db is not None or baseline.id in self._tilt_tried:
+            return baseline
+        from dataclasses import replace
+
+        from trainer.session.calibration import calm_tilt
+
+        self._tilt_tried.add(baseline.id)
+        alpha, spread = calm_tilt(baseline)
+        if alpha is None:
+            return baseline
+        self.store.set_baseline_tilt(baseline.id, alpha, spread)
+        return replace(baseline, alpha_ratio_db=alpha, alpha_sd_db=spread)
 
     # ---- devices and settings ----
 

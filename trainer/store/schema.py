@@ -92,6 +92,14 @@ MIGRATIONS: tuple[str, ...] = (
         WHERE NOT json_valid(features) OR json_extract(features, '$.speech_s') < 3.0;
     CREATE INDEX takes_counted_by_drill ON takes (counted, drill_id, at);
     """,
+    # 5: the voice's edge line (trainer.practice.edge): calm alpha ratio and its spread, the personal
+    # slope from the effort readings, and the readings themselves (JSON list)
+    """
+    ALTER TABLE baselines ADD COLUMN alpha_ratio_db REAL;
+    ALTER TABLE baselines ADD COLUMN alpha_sd_db REAL;
+    ALTER TABLE baselines ADD COLUMN effort_slope REAL;
+    ALTER TABLE baselines ADD COLUMN effort TEXT NOT NULL DEFAULT '[]';
+    """,
 )
 LATEST = len(MIGRATIONS)
 
