@@ -177,3 +177,18 @@ def test_the_detector_reports_the_voice_pitch(speech):
     voiced = np.array([r for r in readings if r is not None])
     assert len(voiced) > 0.5 * len(readings)
     assert np.mean(np.abs(12 * np.log2(voiced / offline.pitch_median_hz)) < offline.pitch_range_st) > 0.9
+
+
+def test_speech_that_starts_in_the_last_frames_of_a_take_is_judged_without_error():
+    """A take stopped (Space, Ctrl+C) just as the answer begins: finish() judges the last frames."""
+    from trainer.analysis.speech import SpeechDetector
+
+    rate = 16000
+    audio = np.zeros(2 * rate, dtype=np.float32)
+    t = np.arange(int(0.04 * rate)) / rate
+    audio[-len(t):] = 0.3 * np.sin(2 * np.pi * 150 * t)  # loud to the very last sample
+    detector = SpeechDetector()
+    detector.start(rate)
+    detector.push(audio)
+    detector.finish()  # used to raise IndexError
+    assert detector.phrases == []  # 40 ms is no speech

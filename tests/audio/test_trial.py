@@ -158,6 +158,29 @@ def test_clip_leaking_from_speakers_is_not_taken_for_speech(pulse_rig, clip, tmp
     assert result.stopped_by == "silence"
 
 
+@pytest.mark.parametrize("latency_ms", [300, 700])
+def test_a_loopback_with_a_misreported_latency_is_still_recognised(pulse_rig, clip, tmp_path, latency_ms):
+    """The playback routed straight into the microphone, arriving up to 0.7 s later than the stream
+    clocks say (a digital loopback, or a Bluetooth speaker that reports its latency wrongly)."""
+    answer = excerpt(SPEECH_FILES[2], 4.0, tmp_path)
+    leak = pulse_rig.leak(volume=1.0, latency_ms=latency_ms)
+    try:
+        result, room, _ = _trial(pulse_rig, clip, tmp_path / "take.flac", feed=answer,
+                                 when=lambda e: isinstance(e, YourTurn), lead_s=1.5)
+    finally:
+        pulse_rig.unload(leak)
+    take, rate = _take(result)
+    truth = measure(room, take, rate, clip.samples, clip.rate, answer)
+    clip48 = resample(clip.samples, clip.rate, RATE)
+    heard_at = locate(clip48, resample(take, rate, RATE)) / RATE  # where the clip really is in the take
+    assert heard_at - result.clip_start_s > 0.25, "the loopback did not delay the clip"
+    assert result.leak_detected
+    assert result.overlap_s == 0.0  # the client's own voice is not "talking over the client"
+    assert result.speech_onset_s > heard_at + clip.duration_s  # the answer, not the clip, starts the speech
+    assert result.latency_s == pytest.approx(truth.latency_s, abs=pulse_rig.clock_tolerance(0.05) + 0.1)
+    assert result.stopped_by == "silence"
+
+
 def test_leak_alone_is_no_response(pulse_rig, clip, tmp_path):
     leak = pulse_rig.leak(volume=0.7)
     try:

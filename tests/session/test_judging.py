@@ -42,3 +42,33 @@ def test_a_take_on_the_baseline_microphone_has_no_device_warning(settings_home, 
     assert outcome.warnings == () and outcome.verdict.score >= 80  # the baseline's own voice
     assert practice.store.takes_for_drill(DRILL)[0].device == "default"
     practice.close()
+
+
+def test_the_answer_is_measured_from_where_the_microphone_stopped_hearing_a_leaked_clip():
+    from dataclasses import replace
+
+    from trainer.session.takes import LEAK_TAIL_S, answer_start_s
+
+    base = replace(_trial("take.flac"), clip_start_s=0.2, clip_end_s=7.2, take_duration_s=22.0)
+    assert answer_start_s(base) == pytest.approx(7.2)
+    talked_over = replace(base, speech_onset_s=6.0)
+    assert answer_start_s(talked_over) == pytest.approx(5.9)  # headphones: the overlap is the therapist's
+    leaked = replace(talked_over, leak_detected=True, leak_delay_s=0.7)  # heard 0.7 s late (a loopback)
+    assert answer_start_s(leaked) == pytest.approx(7.2 + 0.7 + LEAK_TAIL_S)
+
+
+def test_a_take_cut_short_says_why_first_and_does_not_count(settings_home):
+    from dataclasses import replace
+
+    practice = open_practice(transcribe=False)
+    with_baseline(practice, SPEECH_FILES[0])
+    audio = read_audio(SPEECH_FILES[1], end_s=2.0, mono=True)  # 2 s: the speaker went away
+    lost = replace(_trial(SPEECH_FILES[1]), stopped_by="device_lost", interrupted=True,
+                   message="The speaker or headphones 'x' stopped playing (unplugged?), so the trial stopped.")
+    outcome = practice.judge_and_store(practice.drill(DRILL), lost, acoustic_features(audio.samples, audio.rate))
+    assert outcome.warnings[0].startswith("The speaker or headphones 'x' stopped playing")
+    assert not outcome.counted and any("does not count" in w for w in outcome.warnings)
+    assert practice.store.count_takes(DRILL) == 0 and practice.store.band_states(DRILL) == {}
+    (stored,) = list(practice.store.iter_takes())
+    assert stored.stopped_by == "device_lost" and stored.interrupted and not stored.counted
+    practice.close()

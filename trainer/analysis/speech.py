@@ -148,6 +148,8 @@ class SpeechDetector:
 
     # -- judging ---------------------------------------------------------------------------
     def _loud_at(self, frame: int) -> bool:
+        if frame >= len(self._levels):  # past the end of the take (finish): no sound there
+            return False
         while len(self._loud) <= frame:
             i = len(self._loud)
             if i % FLOOR_EVERY == 0 and len(self._floors) <= i // FLOOR_EVERY:

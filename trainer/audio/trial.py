@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from trainer.analysis.features import Segment
-from trainer.analysis.speech import Onset, SpeechDetector, SpeechEvent, transcription_span
+from trainer.analysis.speech import FRAME_S, Onset, SpeechDetector, SpeechEvent, transcription_span
 from trainer.audio.cue import cue_tone
 from trainer.audio.events import Live, PhraseFinished, PlaybackProgress, SpeechStarted, Stopped, TrialEvent, YourTurn
 from trainer.audio.leak import LeakGate
@@ -73,6 +73,7 @@ class TrialResult:
     clip_end_s: float | None = None
     take_duration_s: float = 0.0
     leak_detected: bool = False  # the microphone heard the clip (speakers rather than headphones)
+    leak_delay_s: float = 0.0  # heard this much after the clip's placement (a misreported latency, a loopback)
 
     def to_dict(self) -> dict:
         values = asdict(self)
@@ -238,6 +239,7 @@ class _Trial:
             no_response=no_response,
             stopped_by=reason, message=message or recording.message, clip_start_s=self.clip_start_s,
             clip_end_s=clip_end, take_duration_s=recording.duration_s, leak_detected=self.gate.leaking,
+            leak_delay_s=self.gate.delay_frames * FRAME_S if self.gate.leaking else 0.0,
         )
 
 

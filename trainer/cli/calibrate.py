@@ -141,7 +141,9 @@ def calibrate(from_files: bool, soft: Path | None, comfortable: Path | None, pro
                "in the voice you use with a client on a good day; then read a short text three times.")
     from trainer import paths
     from trainer.cli.interrupts import Interrupts
+    from trainer.terminal import send_c_chatter_to_log
 
+    send_c_chatter_to_log()
     with Interrupts() as interrupts:
         try:
             _level_check(practice, interrupts)

@@ -168,6 +168,8 @@ def record_answer(practice, index: int, *, post: Post, stop: threading.Event) ->
     )
     if trial.no_response:
         raise CalibrationError(trial.message or "No answer heard: check the microphone.")
+    if trial.stopped_by == "device_lost":  # the real reason, not "too little speech"
+        raise CalibrationError(trial.message or "A sound device went away during the answer.")
     audio = read_audio(trial.take_path, mono=True)
     features = analyze(audio.samples, audio.rate, transcriber=practice.transcriber())
     if features.speech_s < MIN_SPEECH_S or features.loudness_dbfs is None:

@@ -25,11 +25,12 @@ class TakeOutcome:
     complete: bool
     warnings: tuple[str, ...] = ()
     counted: bool = True  # counts as a take (trainer.practice.counting)
+    unjudged: str | None = None  # why there is no verdict, in a few words (None when judged)
 
     def to_dict(self) -> dict:
         """JSON-ready: what `levelvoice take --json` prints."""
         data = {"take_id": self.take_id, "drill_id": self.drill_id, "take_path": str(self.take_path),
-                "counted": self.counted}
+                "counted": self.counted, "unjudged": self.unjudged}
         data.update({k: v for k, v in self.trial.to_dict().items() if k != "take_path"})
         data["analysis"] = self.features.to_dict()
         data["verdict"] = None if self.verdict is None else self.verdict.to_dict()

@@ -379,10 +379,11 @@ class Practice:
         if self._session_id is None:
             self._session_id = self.store.start_session(self.now())
 
-    def touch(self) -> None:
-        """A sign of practice (a take, a rating, a replay)."""
+    def touch(self, *, counts: bool = True) -> None:
+        """A sign of practice (a take, a rating, a replay). After a take that does not count, `counts`
+        is False: the time since the take began is not practice time."""
         if self._session_id is not None:
-            self.store.touch_session(self._session_id, self.now())
+            self.store.touch_session(self._session_id, self.now(), counts=counts)
 
     def end_practice(self) -> None:
         if self._session_id is not None:
@@ -449,20 +450,30 @@ class Practice:
             stopped_by=trial.stopped_by, counted=counted,
         )
         take_id = self.store.add_take(record, bands=new_bands)
+        unjudged = None
+        if verdict is None:
+            unjudged = "no calm-voice baseline yet" if baseline is None else "too little speech to judge"
         return TakeOutcome(take_id, drill.id, Path(trial.take_path), trial, features, verdict, complete=False,
-                           warnings=self.warnings_for(trial, features), counted=counted)
+                           warnings=self.warnings_for(trial, features), counted=counted, unjudged=unjudged)
 
     def warnings_for(self, trial, features) -> tuple[str, ...]:
-        """What a person should know about this take, in plain words."""
+        """What a person should know about this take, in plain words; why it was cut short comes first."""
+        from trainer.analysis.features import NO_SPEECH
+        from trainer.audio.trial import CUT_SHORT
         from trainer.practice.baseline import device_warning
+        from trainer.practice.counting import MIN_COUNTED_SPEECH_S, counts_as_take
 
-        notes = list(features.warnings)
-        if trial.interrupted and trial.message:
-            notes.append(trial.message)
+        cut_short = trial.stopped_by in CUT_SHORT or trial.stopped_by == "recovered"
+        notes = [trial.message] if trial.message and (trial.interrupted or cut_short) else []
+        # a take cut short by a lost device holds little speech because of that, not the microphone's level
+        notes += [w for w in features.warnings if not (cut_short and w.startswith(NO_SPEECH))]
+        if not counts_as_take(features.speech_s):
+            notes.append(f"Kept, but it does not count as a take: less than {MIN_COUNTED_SPEECH_S:.0f} s of speech.")
         if trial.overflows:
             notes.append(f"{trial.overflows} moment(s) of audio were lost while recording (the computer was busy).")
         if getattr(trial, "leak_detected", False):
-            notes.append("The microphone heard the client clip: headphones give cleaner measurements.")
+            notes.append("The client's voice reached your microphone: use headphones (the clip's sound was not "
+                         "counted as your speech).")
         baseline = self.store.latest_baseline()
         if baseline is None:
             notes.append("Not judged yet: record your calm-voice baseline first (`levelvoice calibrate`).")
@@ -581,6 +592,21 @@ class Practice:
 
         try:
             probe_input(self.settings.input_device)
+        except TrainerError as err:
+            return str(err)
+        return None
+
+    def device_problem(self) -> str | None:
+        """None when the chosen microphone and speaker both work; else the first problem and its fix
+        (the same words `levelvoice doctor` uses)."""
+        from trainer.audio.devices import probe_output
+        from trainer.errors import TrainerError
+
+        problem = self.microphone_problem()
+        if problem is not None:
+            return problem
+        try:
+            probe_output(self.settings.output_device)
         except TrainerError as err:
             return str(err)
         return None

@@ -38,15 +38,21 @@ def take_path_for(drill_id: str, moment: dt.datetime) -> Path:
     return path
 
 
+LEAK_TAIL_S = 0.15  # a leaked clip's reverberation
+
+
 def answer_start_s(trial) -> float:
     """Where the therapist's answer starts in the recording (seconds).
 
     The recording runs from the clip's start. With headphones the clip part is near
     silence, but with speakers it holds the clip itself, so the answer starts where the
-    clip ended, or earlier where the therapist began talking over the client (unless the
-    clip leaked into the microphone, when that stretch mixes both voices).
+    clip ended (where the microphone stopped hearing it, when it leaked), or earlier where
+    the therapist began talking over the client (unless the clip leaked into the
+    microphone, when that stretch mixes both voices).
     """
     start_s = trial.clip_end_s or 0.0
+    if trial.clip_end_s is not None and trial.leak_detected:
+        start_s += max(trial.leak_delay_s, 0.0) + LEAK_TAIL_S
     onset = trial.speech_onset_s
     if onset is not None and onset < start_s and not trial.leak_detected:
         start_s = max(onset - 0.1, 0.0)
@@ -124,8 +130,8 @@ class TakeRunner:
             cue=settings.cue_sound, hangover_s=settings.silence_hangover_s, max_s=settings.max_take_s,
             on_event=on_event, stop=stop, samplerate=settings.sample_rate,
         )
-        practice.touch()
         if trial.no_response:
+            practice.touch(counts=False)
             post(TakeFailed(trial.message or "No response heard: check the microphone.", trial.take_path, trial))
             return None
         return self.measure(drill, trial, phrases, post=post)
@@ -142,6 +148,7 @@ class TakeRunner:
         audio = read_audio(trial.take_path, start_s=start_s or None, mono=True)
         features = acoustic_features(audio.samples, audio.rate)
         outcome = practice.judge_and_store(drill, trial, features)
+        practice.touch(counts=outcome.counted)  # the take's own time is practice only if it counts
         post(ResultReady(outcome))
         if features.speech_s > 0:
             try:

@@ -386,11 +386,13 @@ class Store:
             return int(cursor.lastrowid)
 
     @_guarded
-    def touch_session(self, session_id: int, now: datetime, *, idle_limit_s: float = IDLE_LIMIT_S) -> float:
+    def touch_session(self, session_id: int, now: datetime, *, idle_limit_s: float = IDLE_LIMIT_S,
+                      counts: bool = True) -> float:
         """A sign of practice (a take started or ended): the time since the previous one counts as
-        practice unless it is longer than `idle_limit_s`. Returns the seconds added."""
+        practice unless it is longer than `idle_limit_s`, or `counts` is False (a take that does not
+        count just ended: its time is skipped). Returns the seconds added."""
         with self._write() as conn:
-            return self._touch(conn, session_id, now, idle_limit_s)
+            return self._touch(conn, session_id, now, idle_limit_s if counts else -1.0)
 
     @_guarded
     def end_session(self, session_id: int, now: datetime, *, idle_limit_s: float = IDLE_LIMIT_S) -> float:
@@ -410,7 +412,7 @@ class Store:
         if gap <= 0:
             return 0.0
         conn.execute("UPDATE sessions SET last_active_at = ? WHERE id = ?", (iso(now), session_id))
-        if gap > idle_limit_s:
+        if gap > idle_limit_s:  # idle (or a negative limit: skipped on purpose)
             return 0.0
         extended = conn.execute("UPDATE practice SET ended_at = ? WHERE session_id = ? AND ended_at = ?",
                                 (iso(now), session_id, row[0])).rowcount

@@ -6,36 +6,14 @@ import os
 import sys
 
 
-def _keep_terminal_clean() -> None:
-    """Give Textual its own handle on the terminal and send fd 2 to the log file.
-
-    PortAudio and ALSA print diagnostics straight to file descriptor 2 from C code; in
-    a full-screen app they would scribble over the screen. Textual writes through
-    `sys.__stderr__`, so it gets a duplicate of the real terminal, and fd 2 itself goes
-    to the log.
-    """
-    from trainer import paths
-
-    if not os.isatty(2):
-        return
-    terminal = os.fdopen(os.dup(2), "w", buffering=1, encoding=sys.__stderr__.encoding or "utf-8",
-                         errors="replace")
-    log_path = paths.log_file()
-    paths.ensure_private_dir(log_path.parent)
-    log_fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-    os.dup2(log_fd, 2)
-    os.close(log_fd)
-    sys.__stderr__ = terminal  # type: ignore[misc]
-    sys.stderr = terminal
-
-
 def launch() -> None:
     """Start the app (imports Textual only now, so other commands stay fast)."""
     import logging
 
     from trainer import paths
+    from trainer.terminal import send_c_chatter_to_log
 
-    _keep_terminal_clean()
+    send_c_chatter_to_log()
     logging.basicConfig(
         filename=paths.log_file() if paths.log_file().parent.exists() else None,
         level=logging.INFO,
@@ -45,5 +23,22 @@ def launch() -> None:
 
     app = make_app()
     app.run()
-    if app.return_code:
-        raise SystemExit(app.return_code)
+    _exit_now(app.return_code or 0)
+
+
+def _exit_now(status: int) -> None:
+    """Leave at once once the app has closed (the terminal is restored, the history committed).
+
+    A model still loading in the background would otherwise keep the process alive for
+    seconds, and tearing its native threads down at interpreter exit is what aborts. Every
+    write to the history is a committed transaction, so nothing is lost by not waiting.
+    """
+    import logging
+
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(status)

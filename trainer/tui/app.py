@@ -14,8 +14,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Header
 
-from trainer.tui.base import guarded
-from trainer.tui.messages import SessionEvent
+from trainer.tui.base import guarded, in_background, report
+from trainer.tui.messages import BackgroundDone, SessionEvent
 
 THEMES = {"dark": "textual-dark", "light": "textual-light"}
 
@@ -58,12 +58,16 @@ class LevelVoiceApp(App):
         self.refresh_clock()
         self.set_interval(20, self.refresh_clock)
         if self._warm_up:
-            # after the first screen is drawn: the warm-up's imports would hold the GIL and delay it
-            self.call_after_refresh(self.run_worker, self._warm_up_in_background, thread=True, group="warm-up",
-                                    exit_on_error=False)
+            # after the first screen is drawn: the warm-up's imports would hold the GIL and delay it;
+            # in a daemon thread, so that quitting never waits for the model to load
+            self.call_after_refresh(in_background, self, self._warm_up_in_background, name="warm-up")
 
     def _warm_up_in_background(self) -> None:
         self.practice.warm_up(post=lambda event: self.post_message(SessionEvent(event)))
+
+    def on_background_done(self, message: BackgroundDone) -> None:
+        if message.error is not None:
+            report(self, message.error)
 
     def on_session_event(self, message: SessionEvent) -> None:
         """The warm-up's result: remember it, tell the person if transcription is off."""

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import functools
 import logging
+import threading
+from collections.abc import Callable
+from typing import Any
 
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
@@ -47,6 +50,28 @@ def guarded(method):
             return None
 
     return wrapper
+
+
+def in_background(node, work: Callable[[], Any], *, name: str) -> threading.Thread:
+    """Run `work()` in a daemon thread and post `BackgroundDone(name, ...)` to `node` when it ends.
+
+    For jobs a person never waits for (loading the model, probing the devices): quitting does
+    not wait for them, unlike Textual's thread workers, whose executor is joined at exit.
+    """
+    from trainer.tui.messages import BackgroundDone
+
+    def body() -> None:
+        try:
+            result = work()
+        except Exception as error:  # shown by the receiver, never a crash
+            log.error("background job %s failed", name, exc_info=error)
+            node.post_message(BackgroundDone(name, error=error))
+        else:
+            node.post_message(BackgroundDone(name, result))
+
+    thread = threading.Thread(target=body, name=name, daemon=True)
+    thread.start()
+    return thread
 
 
 class LevelVoiceScreen(Screen):

@@ -30,3 +30,13 @@ class SessionEvent(Message, bubble=False):
             and self.kind in self.REPLACEABLE
             and message.kind == self.kind
         )
+
+
+class BackgroundDone(Message, bubble=False):
+    """A job run by `trainer.tui.base.in_background` finished: its `result`, or the `error` it raised."""
+
+    def __init__(self, name: str, result: Any = None, error: BaseException | None = None) -> None:
+        super().__init__()
+        self.name = name
+        self.result = result
+        self.error = error

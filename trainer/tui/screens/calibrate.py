@@ -132,7 +132,12 @@ class CalibrateScreen(LevelVoiceScreen):
 
     @work(thread=True, exclusive=True, group="calibrate", exit_on_error=False)
     def level_check(self, stop: threading.Event) -> None:
-        result = self.practice.level_check(post=self._post, stop=stop)
+        from trainer.session.calibration import LevelCheck
+
+        try:
+            result = self.practice.level_check(post=self._post, stop=stop)
+        except Exception as err:  # no microphone, a device that went away: say so, back to ready
+            result = LevelCheck(False, None, f"{describe_error(err)} Then press Space to try again.")
         self.app.call_from_thread(self._checked, result)
 
     def _checked(self, result) -> None:

@@ -173,12 +173,20 @@ class DrillScreen(LevelVoiceScreen):
             self._outcome = event.outcome
             self.query_one(ResultView).show(event.outcome)
             self.state = "result"
+            self._say_why_it_stopped(event.outcome.trial)
             self.refresh_recent()
             self.app.refresh_clock()
         elif kind == "TakeFailed":
             self.state = "ready" if self._outcome is None else "result"
             self.notify(event.message, title="Take not measured", severity="warning", timeout=12)
             self.refresh_recent()
+
+    def _say_why_it_stopped(self, trial) -> None:
+        """A take that ended other than by itself or by Space: the real reason, in one line, on top."""
+        from trainer.audio.trial import CUT_SHORT
+
+        if trial.stopped_by in CUT_SHORT and trial.message:
+            self.query_one("#status", Static).update(Text(f"Take stopped early. {trial.message}", style="bold yellow"))
 
     def on_worker_state_changed(self, event) -> None:
         # (the base screen's handler runs too, by Textual's dispatch, and shows the notice)
@@ -188,6 +196,8 @@ class DrillScreen(LevelVoiceScreen):
     # ---- other keys ----
 
     def action_rate(self, rating: int) -> None:
+        if self.state != "result":  # no result on screen: never rate a hidden earlier take
+            return
         if self._outcome is None or self._outcome.take_id is None:
             self.notify("Make a take first, then rate how activated you felt (0 calm … 9 very).", timeout=4)
             return

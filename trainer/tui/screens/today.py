@@ -8,8 +8,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Header, ProgressBar, Static
 
-from trainer.tui.base import LevelVoiceScreen, guarded
-from trainer.tui.messages import SessionEvent
+from trainer.tui.base import LevelVoiceScreen, guarded, in_background
+from trainer.tui.messages import BackgroundDone, SessionEvent
 
 
 class TodayScreen(LevelVoiceScreen):
@@ -25,6 +25,7 @@ class TodayScreen(LevelVoiceScreen):
     TodayScreen #continue { margin-bottom: 1; }
     TodayScreen #question { color: $text-muted; text-style: italic; margin-bottom: 1; }
     TodayScreen #notice { color: $warning; }
+    TodayScreen #device-banner { color: $error; text-style: bold; height: auto; display: none; }
     """
 
     BINDINGS = [
@@ -38,6 +39,7 @@ class TodayScreen(LevelVoiceScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
+        yield Static(id="device-banner")
         with VerticalScroll():
             yield Static(id="streak")
             with Horizontal(id="minutes-row"):
@@ -51,12 +53,24 @@ class TodayScreen(LevelVoiceScreen):
 
     def on_mount(self) -> None:
         self.refresh_today()
-        if self.app.check_devices:  # after the screen is drawn, like the warm-up
-            self.call_after_refresh(self.run_worker, self.practice.microphone_problem, thread=True,
-                                    group="mic-check", exit_on_error=False, name="mic-check")
+        self.check_devices()
 
     def on_screen_resume(self) -> None:
         self.refresh_today()
+        self.check_devices()  # a device may have been plugged in, or chosen in the settings
+
+    def check_devices(self) -> None:
+        """Probe microphone and speaker after the screen is drawn (like the warm-up), in the background."""
+        if self.app.check_devices:
+            self.call_after_refresh(in_background, self, self.practice.device_problem, name="device-check")
+
+    def on_background_done(self, message: BackgroundDone) -> None:
+        if message.name != "device-check":
+            return
+        problem = message.result if message.error is None else str(message.error)
+        banner = self.query_one("#device-banner", Static)
+        banner.update(f" ⚠ {problem} Press s for settings; `levelvoice doctor` checks everything." if problem else "")
+        banner.display = bool(problem)
 
     @guarded
     def refresh_today(self) -> None:
@@ -93,11 +107,9 @@ class TodayScreen(LevelVoiceScreen):
         text.append("Press Enter to practise.", style="bold green")
         return text
 
-    def _show_notices(self, mic_problem: str | None = None) -> None:
+    def _show_notices(self) -> None:
         today = self._today
         lines = []
-        if mic_problem:
-            lines.append(f"Microphone: {mic_problem}  Press s for settings.")
         if not today.has_baseline:
             lines.append("No calm-voice baseline yet: press c to record one (three short answers, about a "
                          "minute). Until then takes are measured but not judged.")
@@ -106,11 +118,6 @@ class TodayScreen(LevelVoiceScreen):
         if today.recovered_takes:
             lines.append(f"{today.recovered_takes} interrupted take(s) from last time were recovered and kept.")
         self.query_one("#notice", Static).update("\n".join(lines))
-
-    def on_worker_state_changed(self, event) -> None:
-        # (the base screen's handler runs too, by Textual's dispatch, and shows failures)
-        if event.worker.name == "mic-check" and event.state.name == "SUCCESS":
-            self._show_notices(event.worker.result)
 
     def on_session_event(self, message: SessionEvent) -> None:
         if message.kind == "WarmUpDone":

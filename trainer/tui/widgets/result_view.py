@@ -83,7 +83,7 @@ class ResultView(Static):
                                              band_bar(m.value, m.low, m.high)))
                 text.append("\n")
         else:
-            text.append("Measured, not judged (no baseline yet)\n", style="bold")
+            text.append(f"Measured, not judged ({outcome.unjudged or 'no baseline yet'})\n", style="bold")
             text.append(f"Loudness {_number(features.loudness_dbfs, 'dBFS')} · "
                         f"pitch {_number(features.pitch_median_hz, 'Hz', 0)} · "
                         f"range {_number(features.pitch_range_st, 'st')} · "
