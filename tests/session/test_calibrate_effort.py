@@ -37,7 +37,7 @@ def test_calibrate_from_files_with_effort_readings_learns_the_personal_line(sett
                       str(readings["comfortable"]), "--projected", str(readings["projected"]), home=settings_home)
     assert done.returncode == 0, done.stderr
     lines = done.stdout.strip().splitlines()
-    assert len(lines) == 1 and "brightness (alpha ratio)" in lines[0] and "from your readings" in lines[0]
+    assert len(lines) == 1 and "brightness (alpha ratio)" in lines[0] and "as your readings show" in lines[0]
     with _store() as store:
         baseline = store.latest_baseline()
     assert [r.effort for r in baseline.effort] == ["soft", "comfortable", "projected"]

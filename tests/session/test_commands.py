@@ -268,7 +268,7 @@ def test_calibrate_asks_records_three_answers_and_saves_the_baseline(pulse_rig, 
     span = baseline.effort[2].loudness_dbfs - baseline.effort[0].loudness_dbfs
     assert span == pytest.approx(18.0, abs=1.5)  # through the rig as fed: no gain control in the way
     assert baseline.effort_slope is not None and 0.2 < baseline.effort_slope < 0.7
-    assert "from your readings" in summary
+    assert "as your readings show" in summary
     recordings = [Path(source) for source in (*baseline.sources, *(r.source for r in baseline.effort))]
     assert all(p.parent == calibration and p.exists() for p in recordings)
     assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in recordings)

@@ -94,7 +94,7 @@ def test_three_readings_become_the_personal_edge_line(pulse_rig, lv_home, tmp_pa
     assert "Baseline saved" in seen["done"]
     assert [r.effort for r in baseline.effort] == ["soft", "comfortable", "projected"]
     assert baseline.effort_slope is not None and 0.2 < baseline.effort_slope < 0.7
-    assert "from your readings" in str(seen["status"]) and "automatic gain" not in str(seen["status"])
+    assert "as your readings show" in str(seen["status"]) and "automatic gain" not in str(seen["status"])
 
 
 def test_readings_flattened_by_the_microphone_show_how_to_turn_gain_control_off(pulse_rig, lv_home, tmp_path):

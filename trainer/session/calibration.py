@@ -277,7 +277,7 @@ def describe_baseline(baseline) -> str:
         from trainer.practice.edge import TYPICAL_SLOPE
 
         slope = baseline.effort_slope
-        how = (f"rising {slope:.2f} dB per dB of loudness (from your readings)" if slope is not None else
+        how = (f"rising {slope:.2f} dB per dB of loudness as your readings show" if slope is not None else
                f"rising a typical {TYPICAL_SLOPE:.1f} dB per dB of loudness")
         parts.append(f"brightness (alpha ratio) {baseline.alpha_ratio_db:.1f} dB, {how}")
     return f"Your calm baseline: {', '.join(parts)} (microphone: {baseline.device})."
