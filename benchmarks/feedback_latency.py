@@ -1,13 +1,15 @@
 """How fast the result of a take appears, measured through the real audio rig.
 
-    python benchmarks/feedback_latency.py [--runs 3] [--json]
+    python benchmarks/feedback_latency.py [--runs 3] [--mode steady|bursty] [--json]
 
 Starts a private PulseAudio daemon (tests/rig.py), makes a calm baseline from one real
 voice, then runs takes of a bundled drill through the same session layer the app uses:
 a ~20 s answer (real LibriSpeech speech) is fed into the virtual microphone when it is
 the therapist's turn. For each take it reports, in milliseconds after the take stopped
 (end of speech plus the silence hangover), when the acoustic result and when the
-complete result with transcript were ready. Targets: 200 ms and 1000 ms.
+complete result with transcript were ready. Targets: 200 ms and 1000 ms. `--mode bursty`
+runs it on plain null sinks that deliver audio in lumps (see tests/rig.py); CI runs one
+take on each rig (tests/audio/test_benchmarks_on_rig.py).
 """
 
 from __future__ import annotations
@@ -48,11 +50,12 @@ def twenty_second_answer(folder: Path) -> Path:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--mode", choices=("steady", "bursty"), default="steady")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as root:
         root = Path(root)
-        rig = PulseRig(root / "rig").start()
+        rig = PulseRig(root / "rig", mode=args.mode).start()
         os.environ.update(rig.env)
         os.environ["LEVELVOICE_HOME"] = str(root / "home")
         try:
@@ -79,6 +82,7 @@ def main() -> None:
                 for feeder in feeders:
                     feeder.wait()
                 rows.append({
+                    "stopped_by": outcome.trial.stopped_by,
                     "answer_s": round(outcome.features.speech_s, 1),
                     "acoustic_after_stop_ms": round((marks["ResultReady"] - marks["Stopped"]) * 1000, 1),
                     "complete_after_stop_ms": round((marks["TranscriptReady"] - marks["Stopped"]) * 1000, 1),
@@ -87,6 +91,7 @@ def main() -> None:
         finally:
             rig.stop()
     summary = {
+        "mode": args.mode,
         "runs": rows,
         "acoustic_after_stop_ms_median": statistics.median(r["acoustic_after_stop_ms"] for r in rows),
         "complete_after_stop_ms_median": statistics.median(r["complete_after_stop_ms"] for r in rows),

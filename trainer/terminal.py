@@ -10,16 +10,37 @@ the real terminal: our messages and errors still show, the C chatter is kept in 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+from collections.abc import Iterator
 
 
 def send_c_chatter_to_log() -> None:
-    """Point fd 2 at the log; `sys.stderr` and `sys.__stderr__` keep the terminal. Once per process."""
+    """For the rest of the process (the app): fd 2 to the log, `sys.stderr` keeps the terminal."""
+    _swap()
+
+
+@contextlib.contextmanager
+def c_chatter_to_log() -> Iterator[None]:
+    """While recording from the command line; prompts afterwards need fd 2 back (Python writes
+    an `input()` prompt there when readline is not loaded)."""
+    restore = _swap()
+    try:
+        yield
+    finally:
+        if restore is not None:
+            restore()
+
+
+def _swap():
+    """Point fd 2 at the log; returns how to undo it (None when fd 2 is not a terminal)."""
     from trainer import paths
 
-    if getattr(send_c_chatter_to_log, "done", False) or not _is_terminal(2):
-        return
+    if not _is_terminal(2):
+        return None
+    saved_fd = os.dup(2)
+    saved_streams = (sys.stderr, sys.__stderr__)
     terminal = os.fdopen(os.dup(2), "w", buffering=1, encoding=sys.__stderr__.encoding or "utf-8",
                          errors="replace")
     log_path = paths.log_file()
@@ -29,7 +50,15 @@ def send_c_chatter_to_log() -> None:
     os.close(log_fd)
     sys.__stderr__ = terminal  # type: ignore[misc]
     sys.stderr = terminal
-    send_c_chatter_to_log.done = True  # type: ignore[attr-defined]
+
+    def restore() -> None:
+        terminal.flush()
+        os.dup2(saved_fd, 2)
+        os.close(saved_fd)
+        sys.stderr, sys.__stderr__ = saved_streams  # type: ignore[misc]
+        terminal.close()
+
+    return restore
 
 
 def _is_terminal(fd: int) -> bool:

@@ -144,3 +144,56 @@ def test_sigterm_mid_answer_ends_keeps_and_prints_the_take_with_143(pulse_rig, l
     assert result["stopped_by"] == "interrupt" and result["interrupted"]
     assert [row[0] for row in _stored_takes(lv_home)] == [result["take_id"]]
     assert not list(lv_home.rglob("*.partial"))
+
+
+def test_ctrl_c_during_a_calibration_answer_keeps_it_and_exits_130(pulse_rig, lv_home, tmp_path):
+    env = dict(os.environ, LEVELVOICE_HOME=str(lv_home), PYTHONPATH=str(ROOT), TERM="xterm-256color")
+    tmux = Tmux(env, width=120, height=40)
+    status = tmp_path / "status"
+    tmux.start_shell_command(f"{shlex.quote(sys.executable)} -m trainer calibrate", status_file=status)
+    feeders = []
+    try:
+        tmux.wait_for("Level check: press Enter", timeout=60)
+        tmux.keys("Enter")
+        feeders.append(pulse_rig.feed(excerpt(SPEECH_FILES[0], 6.0, tmp_path), lead_s=0.3))
+        tmux.wait_for("The level is good", timeout=60)
+        tmux.wait_for("Question 1 of 3")
+        tmux.keys("Enter")
+        tmux.wait_for("Recording...")
+        feeders.append(pulse_rig.feed(excerpt(SPEECH_FILES[1], 9.0, tmp_path), lead_s=0.3))
+        time.sleep(4.0)  # mid-answer
+        tmux.keys("C-c")
+        deadline = time.monotonic() + 60
+        while not (status.exists() and status.read_text().strip()):
+            assert time.monotonic() < deadline, f"calibrate did not finish:\n{tmux.screen()}"
+            time.sleep(0.05)
+        screen = tmux.screen()
+    finally:
+        for feeder in feeders:
+            feeder.terminate()
+        tmux.kill()
+    assert int(status.read_text()) == 130, screen
+    assert "Stopped: calibration not finished; no baseline was saved." in screen
+    assert "Traceback" not in screen and "terminate called" not in screen
+    kept = list((lv_home / "data" / "calibration").glob("*.flac"))
+    assert len(kept) == 1 and sf.info(kept[0]).duration > 3.0  # the answer so far, whole
+    assert not list(lv_home.rglob("*.partial"))
+
+
+def test_a_process_paused_for_three_seconds_mid_answer_is_not_a_lost_device(pulse_rig, lv_home, clip_file, tmp_path):
+    """SIGSTOP/SIGCONT, as a debugger or a laptop under heavy load does: the take goes on."""
+    run = Run(pulse_rig, lv_home, clip_file, tmp_path)
+    try:
+        run.wait_for("Listening")
+        time.sleep(1.0)
+        pid = run.pid()
+        os.kill(pid, signal.SIGSTOP)
+        time.sleep(3.0)
+        os.kill(pid, signal.SIGCONT)
+        status = run.exit_status()
+    finally:
+        run.close()
+    assert status == 0, run.stderr()
+    result = json.loads(run.out.read_text())
+    assert result["stopped_by"] == "silence" and not result["interrupted"], result
+    assert "unplugged" not in run.stderr()

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from trainer.terminal import c_chatter_to_log
+
 
 class _Stopped(Exception):
     """Ctrl+C or SIGTERM during a recording: what was recorded is kept; calibration ends."""
@@ -23,8 +25,9 @@ def _record(practice, interrupts, index: int, prompt: str):
         click.echo("Recording... (it stops when you have finished)")
         stop = Stop()
         try:
-            answer = interrupts.run(
-                lambda: practice.record_calibration_answer(index, post=lambda _event: None, stop=stop), stop)
+            with c_chatter_to_log():
+                answer = interrupts.run(
+                    lambda: practice.record_calibration_answer(index, post=lambda _event: None, stop=stop), stop)
         except CalibrationError as err:
             if interrupts.exit_code is not None:
                 raise _Stopped() from err
@@ -87,7 +90,8 @@ def _level_check(practice, interrupts) -> None:
         click.prompt("\nLevel check: press Enter, then say a sentence or two in your normal voice",
                      default="", show_default=False)
         stop = Stop()
-        result = interrupts.run(lambda: practice.level_check(post=lambda _event: None, stop=stop), stop)
+        with c_chatter_to_log():
+            result = interrupts.run(lambda: practice.level_check(post=lambda _event: None, stop=stop), stop)
         if interrupts.exit_code is not None:
             raise _Stopped()
         click.echo(result.message)
@@ -141,9 +145,7 @@ def calibrate(from_files: bool, soft: Path | None, comfortable: Path | None, pro
                "in the voice you use with a client on a good day; then read a short text three times.")
     from trainer import paths
     from trainer.cli.interrupts import Interrupts
-    from trainer.terminal import send_c_chatter_to_log
 
-    send_c_chatter_to_log()
     with Interrupts() as interrupts:
         try:
             _level_check(practice, interrupts)

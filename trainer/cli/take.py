@@ -81,10 +81,9 @@ def take(drill_id: str | None, clip_file: Path | None, as_json: bool, save_path:
     status is 130 (143). Exit status 1 when no answer was heard or a sound device went away.
     """
     from trainer.cli.interrupts import Interrupts
-    from trainer.terminal import send_c_chatter_to_log
+    from trainer.terminal import c_chatter_to_log
 
-    send_c_chatter_to_log()
-    with Interrupts() as interrupts:
+    with Interrupts() as interrupts, c_chatter_to_log():
         _take(interrupts, drill_id, clip_file, as_json, save_path)
     if interrupts.exit_code is not None:
         raise click.exceptions.Exit(interrupts.exit_code)
