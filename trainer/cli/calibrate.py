@@ -53,8 +53,9 @@ def _read(practice, interrupts, effort: str, number: int):
         click.echo("Recording... (it stops when you have finished)")
         stop = Stop()
         try:
-            reading = interrupts.run(
-                lambda: practice.record_effort_reading(effort, post=lambda _event: None, stop=stop), stop)
+            with c_chatter_to_log():
+                reading = interrupts.run(
+                    lambda: practice.record_effort_reading(effort, post=lambda _event: None, stop=stop), stop)
         except CalibrationError as err:
             if interrupts.exit_code is not None:
                 raise _Stopped() from err
