@@ -72,7 +72,7 @@ def test_stats_text_shows_streak_trend_and_score_rule(history, lv_home):
     assert done.returncode == 0, done.stderr
     assert "Streak       3 days (best 3)" in done.stdout
     assert "angry-father" in done.stdout and "goal reached" in done.stdout
-    assert "weighted mean (loudness 30" in done.stdout
+    assert "weighted mean (loudness 25, pitch 20, pace 15, edge 15," in done.stdout
 
 
 def test_stats_follows_the_daily_goal_setting(history, lv_home):

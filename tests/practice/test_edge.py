@@ -114,7 +114,7 @@ def test_a_flattened_reading_keeps_the_typical_line_and_the_warning():
 
 
 def test_an_older_baseline_without_brightness_has_no_line():
-    assert edge_line(calm_baseline()) is None
+    assert edge_line(calm_baseline(alpha_ratio_db=None)) is None
     assert edge_line(calm_baseline(alpha_ratio_db=-11.0)).slope == TYPICAL_SLOPE
 
 

@@ -87,7 +87,7 @@ def test_take_after_calibrating_from_a_file_prints_the_judged_take_and_stats_sho
 
     verdict = result["verdict"]
     assert isinstance(verdict["score"], int) and 0 <= verdict["score"] <= 100
-    assert set(verdict["metrics"]) == {"loudness", "pitch", "pitch_range", "pace", "overlap", "latency"}
+    assert set(verdict["metrics"]) == {"loudness", "pitch", "pitch_range", "pace", "edge", "overlap", "latency"}
     for name, metric in verdict["metrics"].items():
         assert {"value", "band", "status"} <= set(metric), name
         assert metric["status"] in ("in", "high", "low", "missing")

@@ -19,6 +19,7 @@ class Measured:
     wpm: float | None
     articulation_rate: float | None
     speech_s: float | None
+    alpha_ratio_db: float | None = None
 
 
 def features_dict(loudness: float = -24.0, transcript: str = "I can hear how angry you are.") -> dict:

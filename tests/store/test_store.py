@@ -137,7 +137,7 @@ def test_a_baseline_keeps_its_edge_line_and_effort_readings(store):
     saved = store.add_baseline(calm_baseline(id=None, alpha_ratio_db=-12.5, alpha_sd_db=0.6, effort_slope=0.5,
                                              effort=readings))
     assert store.latest_baseline() == saved and saved.effort == readings and saved.effort_slope == 0.5
-    plain = store.add_baseline(calm_baseline(id=None, created_at=T0 + timedelta(days=1)))
+    plain = store.add_baseline(calm_baseline(id=None, created_at=T0 + timedelta(days=1), alpha_ratio_db=None))
     assert (plain.alpha_ratio_db, plain.effort_slope, plain.effort) == (None, None, ())
     store.set_baseline_tilt(plain.id, -11.0, 0.8)  # measured later from its own recordings
     assert (store.latest_baseline().alpha_ratio_db, store.latest_baseline().alpha_sd_db) == (-11.0, 0.8)

@@ -9,7 +9,7 @@ import click
 
 SPARKS = "▁▂▃▄▅▆▇█"
 SCORE_RULE = ("Score: each measure scores 100 inside its band and loses 50 points per band half-width outside; "
-              "the overall score is their weighted mean (loudness 30, pitch 25, pace 20, pitch range 10, "
+              "the overall score is their weighted mean (loudness 25, pitch 20, pace 15, edge 15, pitch range 10, "
               "overlap 10, response time 5; unmeasured ones left out).")
 
 

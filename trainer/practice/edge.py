@@ -32,6 +32,7 @@ TYPICAL_SLOPE = 0.5  # dB of alpha ratio per dB of level: between men's 0.4 and 
 MIN_SPAN_DB = 8.0  # soft to projected; less suggests automatic gain control
 SLOPE_RANGE = (0.1, 1.5)  # a personal slope outside this is a measuring problem, not a voice
 MIN_SPEECH_S = 3.0  # a reading with less speech than this is read again
+MIN_BAND_DB = 2.0  # the edge band starts at this, or at 2 SDs of the calm answers around the line if wider
 
 AGC_HELP = ("Turn off automatic gain control, noise suppression or 'audio enhancements' for this microphone "
             "(Windows: Settings > System > Sound > the microphone > Audio enhancements: Off; macOS: Control "
@@ -157,3 +158,10 @@ def effort_warning(baseline) -> str | None:
     """Why the baseline's effort readings give no personal line (automatic gain control, an odd
     slope); None when they do, or when there are none."""
     return fit_effort(baseline.effort).warning
+
+
+def edge_band_start(baseline) -> float:
+    """Where a drill's edge band starts: 2 dB, or twice the calm answers' spread around the line
+    when that is wider (answers that differ among themselves earn a wider band)."""
+    spread = getattr(baseline, "alpha_sd_db", None)
+    return max(MIN_BAND_DB, 2.0 * spread) if spread is not None else MIN_BAND_DB

@@ -5,6 +5,10 @@ Targets come from the calm baseline shifted by the drill's offsets:
 - loudness: baseline dBFS + offset, band +-width dB (adaptive);
 - pitch: baseline median (semitones) + offset, band +-width st (adaptive);
 - pitch range: baseline range, band +-width st (adaptive): below is "too flat", above "too wide";
+- edge: how far the take's alpha ratio (brightness) lies above what the speaker's own line
+  predicts at the take's loudness (trainer.practice.edge), in dB. One-sided band: up to
+  +width is in band, above is a "sharp edge"; below the line is in band (adaptive, starting
+  at 2 dB or twice the calm answers' spread around the line, whichever is wider);
 - pace: the take's articulation rate (syllables per second of speech, pauses excluded)
   divided by the baseline's; words per minute is used only when either articulation rate
   is missing. Target = the drill's pace ratio, band target x (1 +- width) (adaptive);
@@ -20,7 +24,7 @@ Score (shown with every verdict, see `Verdict.explain`):
   half-width it lies outside (0 at two half-widths out); latency loses 50 points per
   second outside its band; overlap scores 0 when out of band;
 - the overall score is the weighted mean of the measured metrics' scores, rounded,
-  with weights loudness 30, pitch 25, pace 20, pitch range 10, overlap 10, latency 5.
+  with weights loudness 25, pitch 20, pace 15, edge 15, pitch range 10, overlap 10, latency 5.
   Metrics that could not be measured are left out (the weights of the rest are rescaled).
 """
 
@@ -33,13 +37,15 @@ from typing import Any, Literal
 
 from trainer.practice.bands import BandState, bands_for
 from trainer.practice.baseline import Baseline
+from trainer.practice.edge import edge_band_start, edge_line
 from trainer.practice.measures import NO_OFFSETS, Measures, Offsets
 
 Status = Literal["in", "high", "low", "missing"]
 
-WEIGHTS = {"loudness": 30, "pitch": 25, "pace": 20, "pitch_range": 10, "overlap": 10, "latency": 5}
+WEIGHTS = {"loudness": 25, "pitch": 20, "pace": 15, "edge": 15, "pitch_range": 10, "overlap": 10, "latency": 5}
 LABELS = {
     "loudness": "Loudness",
+    "edge": "Edge",
     "pitch": "Pitch",
     "pace": "Pace",
     "pitch_range": "Pitch range",
@@ -52,6 +58,7 @@ WORDS = {
     "pitch": ("too low", "too high"),
     "pace": ("too slow", "too fast"),
     "pitch_range": ("too flat", "too wide"),
+    "edge": ("", "sharp edge"),
     "overlap": ("", "talked over the client"),
     "latency": ("jumped in", "long wait"),
 }
@@ -113,6 +120,8 @@ class MetricVerdict:
         return f"{self.delta:+.1f} {self.unit}"
 
     def _band(self) -> str:
+        if self.low is None:  # one-sided (the edge): anything up to the top is in band
+            return f"up to {self.high - self.target:+.1f} {self.unit}"
         if self.metric == "pace":
             return f"±{(self.high / self.target - 1) * 100:.0f}%"
         return f"±{(self.high - self.target):.1f} {self.unit}"
@@ -196,6 +205,19 @@ def _pace_ratio(features: Measures, baseline: Baseline) -> float | None:
     return None
 
 
+def _edge(features: Measures, baseline: Baseline, width: float) -> MetricVerdict:
+    """Brightness above the speaker's line at the take's loudness; one-sided band [.., +width]."""
+    line = edge_line(baseline)
+    value = None if line is None else line.edge_db(features)
+    if value is None:
+        return _missing("edge", "dB")
+    value = round(value, 2)
+    outside = max(0.0, value - width)
+    return MetricVerdict("edge", LABELS["edge"], value, 0.0, None, width, value, "dB",
+                         "high" if outside > 0 else "in", max(0, _round(100 - POINTS_PER_WIDTH * outside / width)),
+                         WEIGHTS["edge"])
+
+
 def _latency(latency_s: float | None) -> MetricVerdict:
     if latency_s is None:
         return _missing("latency", "s")
@@ -248,14 +270,15 @@ def judge(
 ) -> Verdict:
     """Judge a take against the baseline shifted by the drill's `offsets`, within the drill's `bands`.
 
-    Bands not given start at their initial width. Latency and overlap come from the
-    audio engine and are left out (missing) when not given.
+    Bands not given start at their initial width (the edge's from the baseline). Latency and
+    overlap come from the audio engine and are left out (missing) when not given.
     """
-    widths = bands_for(dict(bands or {}))
+    widths = bands_for(dict(bands or {}), starts={"edge": edge_band_start(baseline)})
     pitch_target = (baseline.pitch_median_st + offsets.pitch_st) if baseline.pitch_median_st is not None else None
     metrics = (
         _banded("loudness", features.loudness_dbfs, baseline.loudness_dbfs + offsets.loudness_db,
                 widths["loudness"].width, "dB"),
+        _edge(features, baseline, widths["edge"].width),
         _banded("pitch", features.pitch_median_st, pitch_target, widths["pitch"].width, "st"),
         _banded("pace", _pace_ratio(features, baseline), offsets.pace_ratio, widths["pace"].width, "ratio",
                 relative=True),

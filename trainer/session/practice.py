@@ -79,6 +79,7 @@ TREND_METRICS = (
     ("pitch", "pitch (semitones re 100 Hz)"),
     ("pitch_range", "pitch range (semitones)"),
     ("pace", "pace (ratio to your calm pace)"),
+    ("edge", "edge (dB brighter than your loudness explains)"),
     ("latency", "response time (s)"),
 )
 
@@ -428,6 +429,7 @@ class Practice:
         """
         from trainer.practice.bands import bands_for, update_bands
         from trainer.practice.counting import counts_as_take
+        from trainer.practice.edge import edge_band_start
         from trainer.practice.verdict import judge
         from trainer.store.records import TakeRecord
 
@@ -435,7 +437,7 @@ class Practice:
         verdict, new_bands = None, None
         counted = counts_as_take(features.speech_s)
         if baseline is not None and features.speech_s > 0:
-            bands = bands_for(self.store.band_states(drill.id))
+            bands = bands_for(self.store.band_states(drill.id), starts={"edge": edge_band_start(baseline)})
             verdict = judge(features, baseline, offsets=drill.offsets, bands=bands,
                             latency_s=trial.latency_s, overlap_s=trial.overlap_s)
             if counted:  # a take that does not count moves no band

@@ -281,7 +281,7 @@ class Store:
         """A metric over a drill's takes that count, oldest first; with `limit`, only the most recent.
 
         `metric` is "score" (overall score), a verdict metric ("loudness", "pitch", "pace",
-        "pitch_range", "overlap", "latency": value, band and status as judged), or a
+        "pitch_range", "edge", "overlap", "latency": value, band and status as judged), or a
         feature name (e.g. "wpm": the measured value). Takes without a value are left out.
         """
         if not _NAME.match(metric):

@@ -26,11 +26,13 @@ def _value_text(metric, features) -> str:
         return f"×{metric.value:.2f}"
     if metric.metric == "loudness":
         return f"{metric.value:.1f} dBFS"
+    if metric.metric == "edge":  # already a difference: dB above the speaker's own line
+        return f"{metric.value:+.1f} dB"
     return _number(metric.value, metric.unit)
 
 
 def _delta_text(metric) -> str:
-    if metric.value is None or metric.metric in ("overlap", "latency"):
+    if metric.value is None or metric.metric in ("overlap", "latency", "edge"):
         return ""
     return metric.amount()
 
@@ -80,7 +82,7 @@ class ResultView(Static):
             for m in verdict.metrics:
                 status, in_band = _status_text(m)
                 text.append_text(metric_line(m.label, _value_text(m, features), _delta_text(m), status, in_band,
-                                             band_bar(m.value, m.low, m.high)))
+                                             band_bar(m.value, m.low, m.high, target=m.target)))
                 text.append("\n")
         else:
             text.append(f"Measured, not judged ({outcome.unjudged or 'no baseline yet'})\n", style="bold")
