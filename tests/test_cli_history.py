@@ -60,9 +60,9 @@ def test_stats_json(history, lv_home):
     assert data["today_minutes"] >= 15 and data["current_streak"] == 3 and data["best_streak"] == 3
     assert data["freezes"] == 0 and 1 <= data["days_this_month"] <= 3
     drills = {d["id"]: d for d in data["drills"]}
-    assert drills["angry-father"]["takes"] == 4 and drills["angry-father"]["last_score"] == 93
-    # the last take was 6 dB too loud: loudness scores 75, so (75x30 + 100x70) / 100 = 92.5 -> 93
-    assert drills["angry-father"]["recent_scores"] == [100, 100, 100, 93]
+    assert drills["angry-father"]["takes"] == 4 and drills["angry-father"]["last_score"] == 94
+    # the last take was 6 dB too loud (its edge in band): loudness scores 75, so (75x25 + 100x75) / 100 = 93.75
+    assert drills["angry-father"]["recent_scores"] == [100, 100, 100, 94]
     assert drills["sad-silence"]["last_score"] is None
     assert data["baseline"]["device"] == "USB mic"
 
