@@ -105,7 +105,7 @@ class Practice:
         self._ready = threading.Event()
         self.transcription_problem: str | None = None if transcribe else "transcription is switched off"
         self.recovered_takes = 0
-        self._tilt_tried: set[int] = set()  # baselines whose recordings were measured for brightness
+        self._tilt_measured: dict[int, tuple] = {}  # older baselines: brightness measured from their recordings
 
     @classmethod
     def open(cls, *, clock: Callable[[], dt.datetime] = _utc_now, transcribe: bool = True) -> Practice:
@@ -538,18 +538,22 @@ class Practice:
         """The baseline in use (the newest), or None. A baseline saved before voice quality was
         measured gets its calm brightness from its own recordings, once, when they are still there."""
         baseline = self.store.latest_baseline()
-        if baseline is None or baseline.alpha_ratio_db is not None or baseline.id in self._tilt_tried:
+        if baseline is None or baseline.alpha_ratio_db is not None:
             return baseline
         from dataclasses import replace
 
+        from trainer.errors import StoreError
         from trainer.session.calibration import calm_tilt
 
-        self._tilt_tried.add(baseline.id)
-        alpha, spread = calm_tilt(baseline)
-        if alpha is None:
-            return baseline
-        self.store.set_baseline_tilt(baseline.id, alpha, spread)
-        return replace(baseline, alpha_ratio_db=alpha, alpha_sd_db=spread)
+        if baseline.id not in self._tilt_measured:
+            self._tilt_measured[baseline.id] = calm_tilt(baseline)
+            if self._tilt_measured[baseline.id][0] is not None:
+                try:
+                    self.store.set_baseline_tilt(baseline.id, *self._tilt_measured[baseline.id])
+                except StoreError:  # kept for this run; the take itself must still be stored
+                    pass
+        alpha, spread = self._tilt_measured[baseline.id]
+        return baseline if alpha is None else replace(baseline, alpha_ratio_db=alpha, alpha_sd_db=spread)
 
     # ---- devices and settings ----
 
