@@ -53,10 +53,11 @@ class Capture:
 
     process: subprocess.Popen
     path: Path
+    settle_s: float = 0.2  # how long what was played may take to reach the capture
 
     def stop(self) -> tuple[np.ndarray, int]:
         """Stop capturing; the audio as mono float32 at `RATE`."""
-        time.sleep(0.2)
+        time.sleep(self.settle_s)
         self.process.terminate()
         self.process.wait(timeout=5)
         raw = self.path.read_bytes()
@@ -130,13 +131,14 @@ class RoomCapture:
     stream per device aligned on their clocks (bursty)."""
 
     streams: dict[str, StreamCapture]
+    settle_s: float = 0.2  # how long what was played may take to reach the capture
 
     @property
     def arrivals(self) -> list[tuple[int, float]]:
         return [a for stream in self.streams.values() for a in stream.arrivals]
 
-    def stop(self, *, settle_s: float = 0.2) -> Room:
-        time.sleep(settle_s)
+    def stop(self, *, settle_s: float | None = None) -> Room:
+        time.sleep(self.settle_s if settle_s is None else settle_s)
         if "room" in self.streams:
             frames, start = self.streams["room"].finish()
             return Room(frames[:, :2].mean(axis=1).astype(np.float32), frames[:, 2].copy(), RATE, start)
@@ -155,6 +157,9 @@ MODES = ("steady", "bursty")
 # Times the app derives from the stream clocks (where the clip sat, response time, overlap)
 # cannot be better than the server's report, so they are checked to this tolerance there.
 BURSTY_CLOCK_ERROR_S = 0.6
+# It also hands the microphone's audio over late (ADC lag up to 0.60 s, measured): what it had
+# not delivered when a take is killed or the microphone unplugged never reaches the app.
+BURSTY_UNDELIVERED_S = 0.7
 
 
 class PulseRig:
@@ -337,17 +342,27 @@ class PulseRig:
         )
         handle.close()
         time.sleep(0.2)  # let parec connect before anything plays
-        return Capture(process, path)
+        return Capture(process, path, self.capture_settle_s)
 
     def clock_tolerance(self, steady_s: float) -> float:
         """How close a time taken from the stream clocks must come to the room's truth."""
         return steady_s if self.mode == "steady" else max(steady_s, BURSTY_CLOCK_ERROR_S)
 
     @property
+    def undelivered_s(self) -> float:
+        """How much of the microphone's audio the server may still hold when a take ends abruptly."""
+        return 0.0 if self.mode == "steady" else BURSTY_UNDELIVERED_S
+
+    @property
     def capture_latency_ms(self) -> int:
         """How fast a test's own capture asks to be fed. In bursty mode it asks for lumps, so
         listening in does not make the speaker render more steadily than it would alone."""
         return 10 if self.mode == "steady" else 2000
+
+    @property
+    def capture_settle_s(self) -> float:
+        """A capture asking for lumps gets the last lump only after up to its latency."""
+        return 0.2 if self.mode == "steady" else self.capture_latency_ms / 1000 + 0.3
 
     def _parec(self, device: str, channels: int, *extra: str) -> StreamCapture:
         process = subprocess.Popen(
@@ -363,7 +378,7 @@ class PulseRig:
             capture = RoomCapture({"room": self._parec(f"{ROOM}.monitor", 3, f"--channel-map={ROOM_CHANNELS}")})
         else:
             capture = RoomCapture({"speaker": self._parec(f"{SPEAKER}.monitor", 1),
-                                   "mic": self._parec(f"{MIC}.monitor", 1)})
+                                   "mic": self._parec(f"{MIC}.monitor", 1)}, self.capture_settle_s)
         if wait:
             deadline = time.monotonic() + 5
             while not all(s.arrivals for s in capture.streams.values()) and time.monotonic() < deadline:

@@ -67,8 +67,9 @@ def test_latency_end_of_speech_and_take_audio(pulse_rig, clip, voice, tmp_path):
     clock = pulse_rig.clock_tolerance
     assert abs(result.clip_start_s - truth.clip_start_s) < clock(0.02)
     file_onset = active_span(load48(answer), RATE, threshold_db=-45, frame_s=0.01)[0]
-    fed_late = truth.latency_s - (delay + file_onset)
-    assert -clock(0.05) < fed_late < 0.5, "the rig fed the answer at an unexpected moment"
+    fed_late = truth.latency_s - (delay + file_onset)  # the feed starts on YourTurn, itself clock-timed
+    assert -clock(0.05) - (0.2 if pulse_rig.mode == "bursty" else 0) < fed_late < 0.5, \
+        "the rig fed the answer at an unexpected moment"
     assert result.latency_s == pytest.approx(truth.latency_s, abs=clock(0.05)), (result, truth)
     assert result.overlap_s == 0.0
     # the take stops by itself within hangover + 150 ms of the end of the fed speech
@@ -228,5 +229,6 @@ def test_a_key_stops_the_take_at_once_and_keeps_it(pulse_rig, clip, tmp_path):
     result = run_trial(clip, tmp_path / "take.flac", stop=stop, on_event=on_event)
     assert result.stopped_by == "key" and not result.interrupted and not result.no_response
     assert result.take_path.exists()
-    assert result.clip_start_s + 1.0 < result.take_duration_s < result.clip_end_s
+    # (the stop came at 1 s of the clip by the player's clock; the take's own clock lags on a bursty server)
+    assert result.clip_start_s + 1.0 - pulse_rig.clock_tolerance(0) < result.take_duration_s < result.clip_end_s
     assert sf.info(result.take_path).duration == pytest.approx(result.take_duration_s, abs=0.01)

@@ -17,6 +17,14 @@ from trainer.media import Audio
 
 COMMON_RATES = (48000, 44100, 32000, 24000, 22050, 16000)
 WATCH_EVERY_S = 0.25
+# After the clock says the last sample was heard, the stream plays silence this long before it
+# closes: servers that report their latency short (a bursty one: by about 0.46 s, measured on
+# the test rig) would otherwise lose the clip's last words.
+TAIL_S = 0.6
+# Silence played before the audio: a device waking up (a sleeping sound server, Bluetooth)
+# drops the first moments of sound, 0.2 s on the bursty test rig, which would cut the
+# client's first word.
+LEAD_IN_S = 0.3
 LATENCY_S = 0.1  # generous device buffers: a busy computer must not make the clip stutter
 
 
@@ -62,11 +70,14 @@ class Player:
         self.device: DeviceInfo | None = None
         self.clock: ClockMap | None = None
         self._data = np.zeros((0, 1), dtype=np.float32)
+        self._lead = 0  # frames of lead-in silence before the audio in `_data`
         self._pos = 0
         self._paused = False
         self._stream = None
         self._stopped = False
-        self._done = threading.Event()
+        self._heard = threading.Event()  # the clock says the last sample has been heard
+        self._ended = threading.Event()  # the stream ended on its own, or `stop()`
+        self._over = threading.Event()  # either of them
         self._reached_end = False
         self._end_time: float | None = None  # stream time at which the last sample is heard
         self._silence_after_end = 0
@@ -86,13 +97,15 @@ class Player:
         if samples.shape[1] != channels:
             mono = samples.mean(axis=1, keepdims=True)
             samples = np.repeat(mono, channels, axis=1)
-        self._data = np.ascontiguousarray(samples, dtype=np.float32)
+        self._lead = int(round(LEAD_IN_S * self.rate))
+        lead_in = np.zeros((self._lead, channels), dtype=np.float32)
+        self._data = np.ascontiguousarray(np.concatenate([lead_in, samples]), dtype=np.float32)
         self.clock = ClockMap(self.rate)
         try:
             with quiet_stderr():
                 self._stream = sd.OutputStream(
                     device=device.index, samplerate=self.rate, channels=channels, dtype="float32",
-                    latency=LATENCY_S, callback=self._callback, finished_callback=self._done.set,
+                    latency=LATENCY_S, callback=self._callback, finished_callback=self._on_stream_end,
                 )
                 self._stall.restart()
                 self._stream.start()
@@ -118,13 +131,18 @@ class Player:
                 self._reached_end = True
                 self._end_time = dac_time + len(chunk) / self.rate if dac_time else None
             return
-        # Past the end: play silence until the last sample has really been heard, then stop
-        # (stopping at once would drop the device's buffer, the clip's last tenth of a second).
+        # Past the end: silence. The stream keeps running until `stop()` (see TAIL_S); the clip
+        # counts as heard once the stream clock passes its last sample.
         self._silence_after_end += frames
         heard = (time_info.currentTime >= self._end_time if self._end_time and time_info.currentTime
                  else self._silence_after_end >= (LATENCY_S + 0.1) * self.rate)
-        if heard:
-            raise sounddevice().CallbackStop
+        if heard and not self._heard.is_set():
+            self._heard.set()
+            self._over.set()
+
+    def _on_stream_end(self) -> None:
+        self._ended.set()
+        self._over.set()
 
     def pause(self) -> None:
         self._paused = True
@@ -133,19 +151,23 @@ class Player:
         self._stall.restart()
         self._paused = False
 
-    def stop(self) -> None:
-        """Stop now (what was not yet heard is dropped); also closes a finished player."""
+    def stop(self, *, tail_s: float = 0.0) -> None:
+        """Stop now (what was not yet heard is dropped); also closes a finished player. `tail_s`:
+        when the clip has been heard, let the stream play on that long first (see TAIL_S)."""
+        if tail_s > 0 and self._heard.is_set():
+            self._ended.wait(tail_s)
         self._stopped = True
         stream, self._stream = self._stream, None
         if stream is not None:
             close_stream(stream)
         if self._watch is not None:
             self._watch.close()
-        self._done.set()
+        self._ended.set()
+        self._over.set()
 
     def wait(self, timeout: float | None = None) -> bool:
-        """Until the clip has been heard to the end (or stopped); False on timeout."""
-        return self._done.wait(timeout)
+        """Until the clip has been heard to the end (or the stream ended); False on timeout."""
+        return self._over.wait(timeout)
 
     # -- state -----------------------------------------------------------------------------
     @property
@@ -155,18 +177,18 @@ class Player:
     @property
     def finished(self) -> bool:
         """The whole clip has been played out."""
-        return self._reached_end and self._done.is_set()
+        return self._heard.is_set()
 
     @property
     def failed(self) -> bool:
         """The stream ended on its own before the clip was heard to the end (a device error)."""
-        return self._done.is_set() and not self._reached_end and not self._stopped
+        return self._ended.is_set() and not self._heard.is_set() and not self._stopped
 
     @property
     def lost(self) -> bool:
         """The output went away while it should be playing: the sound server moved or dropped the
         stream, or it took no audio for `STALL_S` (see stall.py; lumps of 1-2 s are normal)."""
-        if self._stream is None or self._done.is_set() or self._paused:
+        if self._stream is None or self._over.is_set() or self._paused:
             return False
         if self._stall.stalled():
             return True
@@ -174,7 +196,11 @@ class Player:
         if self._watch is None or now < self._next_watch:
             return False
         self._next_watch = now + WATCH_EVERY_S
-        return self._watch.lost() and not self._done.is_set()
+        return self._watch.lost() and not self._over.is_set()
+
+    def time_of(self, index: float) -> float | None:
+        """Stream time at which sample `index` of the audio (after the lead-in) is heard."""
+        return None if self.clock is None else self.clock.time_of(self._lead + index)
 
     def stream_time(self) -> float | None:
         stream = self._stream
@@ -192,4 +218,4 @@ class Player:
         heard = self.clock.index_at(now) if (self.clock is not None and now) else None
         if heard is None:
             heard = self._pos
-        return float(min(max(heard, 0.0), self._pos) / self.rate)
+        return float(max(min(heard, self._pos) - self._lead, 0.0) / self.rate)

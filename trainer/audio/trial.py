@@ -132,7 +132,7 @@ class _Trial:
     # -- timeline ------------------------------------------------------------------------------
     def _place_clip(self) -> None:
         """Where (take time) the first clip sample was heard, from the two streams' clocks."""
-        played_at = self.player.clock.time_of(0) if self.player.clock is not None else None
+        played_at = self.player.time_of(0)
         if played_at is None or len(self.recorder.clock) == 0:
             return
         index = self.recorder.clock.index_at(played_at)

@@ -27,13 +27,18 @@ STOP_WORDS = {
 
 def _progress_printer(failures: list):
     """What is happening, on stderr, as it happens (stdout holds only the result, or its JSON)."""
-    from trainer.audio.events import SpeechStarted, Stopped, YourTurn
+    from trainer.audio.events import PlaybackProgress, SpeechStarted, Stopped, YourTurn
     from trainer.session import AnalysisWaiting, TakeFailed
+
+    started: list[bool] = []
 
     def on_event(event) -> None:
         if isinstance(event, TakeFailed):
             failures.append(event)
-        if isinstance(event, YourTurn):
+        if isinstance(event, PlaybackProgress) and not started:  # the first one: the devices work
+            started.append(True)
+            click.echo("The client is speaking... (Ctrl+C ends the take; what you said is kept)", err=True)
+        elif isinstance(event, YourTurn):
             click.echo("Your turn: answer now.", err=True)
         elif isinstance(event, SpeechStarted):
             click.echo("Listening...", err=True)
@@ -116,7 +121,6 @@ def _take(interrupts, drill_id: str | None, clip_file: Path | None, as_json: boo
     failures: list = []
     practice.begin_practice()  # the take's own time counts as practice
     post = _progress_printer(failures)
-    click.echo("The client is speaking... (Ctrl+C ends the take; what you said is kept)", err=True)
     try:
         outcome = interrupts.run(lambda: practice.run_take(drill, post=post, stop=stop, take_path=save_path), stop)
     finally:

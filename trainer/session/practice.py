@@ -489,7 +489,7 @@ class Practice:
 
     def play_file(self, path: Path | str, *, stop: threading.Event | None = None) -> None:
         """Play a clip or a take on the output device until it ends or `stop` is set."""
-        from trainer.audio.playback import Player
+        from trainer.audio.playback import TAIL_S, Player
         from trainer.media import read_audio
 
         player = Player(read_audio(path, mono=True), device=self.settings.output_device)
@@ -499,7 +499,7 @@ class Practice:
                 if stop is not None and stop.is_set():
                     break
         finally:
-            player.stop()
+            player.stop(tail_s=TAIL_S)
         self.touch()
 
     # ---- calibration ----
@@ -574,7 +574,7 @@ class Practice:
         import numpy as np
 
         from trainer.audio.cue import cue_tone
-        from trainer.audio.playback import Player
+        from trainer.audio.playback import TAIL_S, Player
         from trainer.media import Audio
 
         rate = 48000
@@ -583,7 +583,7 @@ class Practice:
                         device=device)
         player.start()
         player.wait(timeout=5)
-        player.stop()
+        player.stop(tail_s=TAIL_S)
         return "Played the cue sound twice. If you heard nothing, check the volume or choose another speaker."
 
     def devices(self) -> list:
