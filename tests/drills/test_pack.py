@@ -53,7 +53,7 @@ def test_the_whole_pack_is_under_3_mb():
 
 def test_credits_and_licence_name_the_voice_and_its_licence(bundled):
     for drill in bundled:
-        assert "Level Voice" in drill.credits and "en_US-joe-medium" in drill.credits
+        assert "Level Voice" in drill.credits and "en_US-joe-medium" in drill.credits and "WORLD" in drill.credits
         assert "CC0" in drill.licence and "MIT" in drill.licence
 
 
@@ -65,6 +65,12 @@ def test_difficulty_rises_within_each_challenge_by_how_personal_and_intense(bund
         assert levels == sorted(levels), (challenge, levels)
 
 
+def delivery_wpm(features) -> float:
+    """Words per minute from first to last word, pauses included: how fast the clip is delivered
+    (the features' `wpm` counts sounding speech only, like pace)."""
+    return features.words / (features.offset_s - features.onset_s) * 60
+
+
 def test_angry_and_anxious_clients_measure_louder_and_faster_than_withdrawn_ones(bundled, measured):
     loud = [d.id for d in bundled if d.challenge in LOUD_FAST]
     withdrawn = [d.id for d in bundled if d.challenge == "withdrawal"]
@@ -73,19 +79,43 @@ def test_angry_and_anxious_clients_measure_louder_and_faster_than_withdrawn_ones
         for slow_id in withdrawn:
             fast, slow = measured[fast_id], measured[slow_id]
             assert fast.loudness_dbfs >= slow.loudness_dbfs + 6.0, (fast_id, slow_id, fast, slow)
-            assert fast.wpm >= 1.5 * slow.wpm, (fast_id, slow_id, fast.wpm, slow.wpm)
+            assert delivery_wpm(fast) >= 1.5 * delivery_wpm(slow), (fast_id, slow_id, fast, slow)
     mean_rate = {group: np.mean([measured[i].articulation_rate for i in ids])
                  for group, ids in (("loud", loud), ("withdrawn", withdrawn))}
     assert mean_rate["loud"] >= 1.1 * mean_rate["withdrawn"], mean_rate
 
 
 def test_withdrawn_clients_leave_long_silences(bundled, measured):
+    """Angry clients hardly pause; anxious ones hesitate (MARY's rule for anxiety), but less than withdrawn ones."""
+    withdrawn = [measured[d.id].pause_ratio for d in bundled if d.challenge == "withdrawal"]
+    assert min(withdrawn) > 0.5, withdrawn
     for drill in bundled:
         pauses = measured[drill.id].pause_ratio
-        if drill.challenge == "withdrawal":
-            assert pauses > 0.5, (drill.id, pauses)
-        elif drill.challenge in LOUD_FAST:
+        if drill.challenge == "anger":
             assert pauses < 0.4, (drill.id, pauses)
+        elif drill.challenge == "anxious":
+            assert pauses < min(withdrawn), (drill.id, pauses, withdrawn)
+
+
+def test_each_client_sounds_like_their_voice(bundled, measured):
+    """Within a challenge, a clip whose voice is set 4 st or more higher measures higher (women above men)."""
+    from trainer.drills.voices import VOICES
+
+    pairs = 0
+    for a in bundled:
+        for b in bundled:
+            if a.challenge == b.challenge and VOICES[a.voice].pitch_st >= VOICES[b.voice].pitch_st + 4:
+                pairs += 1
+                assert measured[a.id].pitch_median_st > measured[b.id].pitch_median_st, (a.id, b.id)
+    assert pairs >= 6
+
+
+def test_angry_clients_swing_their_pitch_far_more_than_despairing_or_withdrawn_ones(bundled, measured):
+    """Anger widens the pitch contour, despair and withdrawal flatten it (MARY's emotion rules)."""
+    wide = [measured[d.id].pitch_range_st for d in bundled if d.challenge == "anger"]
+    flat = [measured[d.id].pitch_range_st for d in bundled if d.challenge in ("despair", "withdrawal")]
+    assert len(wide) >= 3 and len(flat) >= 6
+    assert min(wide) >= 2 * max(flat), (wide, flat)
 
 
 def _words(text: str) -> list[str]:

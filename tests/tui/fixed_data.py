@@ -13,6 +13,7 @@ from pathlib import Path
 
 from trainer import config
 from trainer.analysis.features import Segment, TakeFeatures
+from trainer.analysis.syllables import count_syllables
 from trainer.audio.trial import TrialResult
 from trainer.practice.bands import bands_for, update_bands
 from trainer.practice.baseline import Baseline
@@ -31,13 +32,17 @@ def features(*, loudness: float, pitch_st: float, range_st: float, rate: float, 
              edge: float = 0.0) -> TakeFeatures:
     """A take's measures; its alpha ratio lies `edge` dB above the fixed baseline's line."""
     words = len(transcript.split()) if transcript else None
+    syllables = count_syllables(transcript) if transcript else None
+    sounding = 6.0
     return TakeFeatures(
         duration_s=9.0, onset_s=0.8, offset_s=7.9, speech_s=6.3, pause_ratio=0.11,
         segments=(Segment(0.8, 4.1), Segment(4.5, 7.9)), loudness_dbfs=loudness, loudness_lufs=loudness + 2.5,
         loudness_sd_db=2.1, peak_dbfs=loudness + 14, clipping=False,
         pitch_median_hz=round(100 * 2 ** (pitch_st / 12), 1), pitch_median_st=pitch_st, pitch_range_st=range_st,
-        pitch_sd_st=range_st / 3, voiced_ratio=0.72, wpm=None if words is None else round(words / 7.1 * 60, 1),
+        pitch_sd_st=range_st / 3, voiced_ratio=0.72, wpm=None if words is None else round(words / sounding * 60, 1),
         articulation_rate=rate, words=words, transcript=transcript, fillers=0 if transcript else None,
+        sounding_s=sounding, syllables=syllables,
+        syllable_rate=None if syllables is None else round(syllables / sounding * rate / 4.6, 3),
         alpha_ratio_db=round(-12.0 + 0.55 * (loudness + 24.0) + edge, 2), hammarberg_db=24.0,
         slope_0_500_db_per_khz=8.0, slope_500_1500_db_per_khz=-10.0, cpps_db=9.5,
     )
@@ -53,8 +58,8 @@ def trial(latency: float = 0.9, overlap: float = 0.0) -> TrialResult:
 
 
 BASELINE = Baseline(id=None, created_at=NOW - timedelta(days=20), device="default", loudness_dbfs=-24.0,
-                    pitch_median_st=3.0, pitch_range_st=6.0, wpm=150.0, articulation_rate=4.2,
-                    sources=("answer1.flac", "answer2.flac", "answer3.flac"), alpha_ratio_db=-12.0,
+                    pitch_median_st=3.0, pitch_range_st=6.0, wpm=200.0, articulation_rate=4.2,
+                    sources=("answer1.flac", "answer2.flac", "answer3.flac"), syllable_rate=4.0, alpha_ratio_db=-12.0,
                     alpha_sd_db=0.6, effort_slope=0.55)
 
 # (days ago, minutes practised) — a missed day 6 days ago is covered by no freeze yet

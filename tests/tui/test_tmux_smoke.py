@@ -32,6 +32,7 @@ def test_levelvoice_opens_navigates_and_quits_in_a_real_terminal(tmux):
     tmux.keys("l")
     screen = tmux.wait_for("Withdrawal")  # the library's table
     assert "Takes" in screen and "Own" in screen
+    assert "woman, about 30" in screen  # the client's voice, next to the challenge
     tmux.keys("Escape")
     tmux.wait_for("Streak")
     tmux.keys("q")

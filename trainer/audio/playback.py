@@ -78,7 +78,6 @@ class Player:
         self._heard = threading.Event()  # the clock says the last sample has been heard
         self._ended = threading.Event()  # the stream ended on its own, or `stop()`
         self._over = threading.Event()  # either of them
-        self._reached_end = False
         self._end_time: float | None = None  # stream time at which the last sample is heard
         self._silence_after_end = 0
         self._stall = StallClock()
@@ -128,7 +127,6 @@ class Player:
             self.clock.add(start, dac_time)
             self._pos = start + len(chunk)
             if self._pos >= len(self._data):
-                self._reached_end = True
                 self._end_time = dac_time + len(chunk) / self.rate if dac_time else None
             return
         # Past the end: silence. The stream keeps running until `stop()` (see TAIL_S); the clip

@@ -125,8 +125,12 @@ def remove(drill_id: str, yes: bool) -> None:
 
 
 @drills.command("check")
+@click.option("--prosody", is_flag=True,
+              help="Also render every bundled drill neutrally and expressively and measure the difference "
+                   "(needs `pip install 'levelvoice[voices]'`; a few minutes).")
+@click.option("--json", "as_json", is_flag=True, help="With --prosody: print the measurements as JSON.")
 @click.pass_context
-def check(ctx: click.Context) -> None:
+def check(ctx: click.Context, prosody: bool, as_json: bool) -> None:
     """Check every drill file and clip; list any problems."""
     from trainer.drills import check_library, load_library
 
@@ -136,7 +140,59 @@ def check(ctx: click.Context) -> None:
             click.echo(problem)
         click.echo(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found.")
         ctx.exit(1)
+    if prosody:
+        ctx.exit(_check_prosody(as_json))
     click.echo(f"All {len(load_library())} drills are in order.")
+
+
+def _check_prosody(as_json: bool) -> int:
+    """Print the prosody and voice tables; 1 when a drill misses its challenge's direction or two voices are alike."""
+    import time
+
+    from trainer.drills.prosody import TARGETS, check_prosody, too_alike
+
+    started = time.monotonic()
+    rows, voices = check_prosody([], progress=None if as_json else lambda row: click.echo(_prosody_line(row)),
+                                 before=None if as_json else lambda: click.echo(_PROSODY_HEADER))
+    alike = too_alike(voices)
+    missed = [row for row in rows if row.missed]
+    if as_json:
+        click.echo(json.dumps({"drills": [asdict(row) for row in rows], "voices": [asdict(v) for v in voices],
+                               "too_alike": alike, "targets": {k: [str(t) for t in v] for k, v in TARGETS.items()},
+                               "seconds": round(time.monotonic() - started, 1)}, indent=2))
+        return 1 if missed or alike else 0
+    click.echo("")
+    click.echo(f"{'VOICE':<10} {'LABEL':<22} {'PITCH':>7} {'FORMANTS':>9}  {'MEDIAN PITCH':>13}  {'FORMANT SCALE':>13}")
+    click.echo(f"{'':<10} {'':<22} {'(set)':>7} {'(set)':>9}  {'(measured)':>13}  {'(measured)':>13}")
+    for v in voices:
+        click.echo(f"{v.voice:<10} {v.label:<22} {v.pitch_st:+6.1f}st {v.formant_scale:>9.2f}  "
+                   f"{v.median_hz:8.0f} Hz   {v.measured_formant_scale:>13.3f}")
+    click.echo("")
+    for row in missed:
+        click.echo(f"{row.drill_id}: missed {'; '.join(row.missed)}")
+    for pair in alike:
+        click.echo(f"Voices too alike: {pair}")
+    click.echo(f"{len(rows) - len(missed)} of {len(rows)} drills move as their challenge should; "
+               f"{'no two voices are alike' if not alike else f'{len(alike)} pairs of voices are alike'} "
+               f"({time.monotonic() - started:.0f} s).")
+    return 1 if missed or alike else 0
+
+
+_PROSODY_HEADER = (f"{'DRILL':<32} {'VOICE':<9} {'PITCH Hz (st)':<19} {'RANGE st (x)':<19} "
+                   f"{'RATE wpm (%)':<18} {'LEVEL dBFS':<17} {'CENTROID Hz (%)':<20} {'PAUSES %':<9} OK\n"
+                   f"{'':<32} {'':<9} {'neutral > upset':<19} {'neutral > upset':<19} {'neutral > upset':<18} "
+                   f"{'neutral > upset':<17} {'neutral > upset':<20} {'n > u':<9}")
+
+
+def _prosody_line(row) -> str:
+    n, e, c = row.neutral, row.expressive, row.changes
+    return (f"{row.drill_id:<32} {row.voice:<9} "
+            f"{n.pitch_median_hz:4.0f} > {e.pitch_median_hz:4.0f} ({c['pitch_st']:+5.1f})  "
+            f"{n.pitch_range_st:4.1f} > {e.pitch_range_st:4.1f} (x{c['range_ratio']:.2f})  "
+            f"{n.rate_wpm:3.0f} > {e.rate_wpm:3.0f} ({c['rate_change'] * 100:+4.0f})  "
+            f"{n.level_dbfs:5.1f} > {e.level_dbfs:5.1f}  "
+            f"{n.centroid_hz:5.0f} > {e.centroid_hz:5.0f} ({c['centroid_change'] * 100:+4.0f})  "
+            f"{n.pause_ratio * 100:3.0f} > {e.pause_ratio * 100:3.0f}  {'yes' if not row.missed else 'NO'}")
 
 
 @drills.command("render")

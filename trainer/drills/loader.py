@@ -18,6 +18,7 @@ from typing import Any
 
 from trainer import paths
 from trainer.drills.model import CHALLENGES, DIFFICULTIES, Delivery, Drill, Source, TargetOffsets
+from trainer.drills.voices import VOICES
 from trainer.errors import DrillError, TrainerError
 
 DRILLS_DIR_ENV = "LEVELVOICE_DRILLS_DIR"
@@ -36,8 +37,12 @@ OFFSET_RANGES = {"loudness_db": (-12.0, 12.0), "pitch_st": (-6.0, 6.0), "pace_ra
 DELIVERY_RANGES = {
     "length_scale": (0.5, 2.0),
     "sentence_pause_s": (0.0, 6.0),
+    "phrase_pause_s": (0.0, 3.0),
     "level_dbfs": (-40.0, -10.0),
-    "pitch_st": (-4.0, 4.0),
+    "pitch_st": (-6.0, 6.0),
+    "pitch_range": (0.25, 3.0),
+    "tilt_db": (-12.0, 12.0),
+    "breathiness": (0.0, 1.0),
     "noise_scale": (0.0, 1.5),
     "lead_in_s": (0.0, 3.0),
 }
@@ -153,7 +158,7 @@ def read_drill(folder: Path, source: Source, *, need_clip: bool = True) -> Drill
     if duration is not None:
         duration = _number(duration, "duration_s", path, 0.1, 3600.0)
     offsets = TargetOffsets(**_table(data, "offsets", path, OFFSET_RANGES))
-    _table(data, "render", path, DELIVERY_RANGES)
+    voice = _delivery(data, path).voice
     return Drill(
         id=drill_id,
         title=values["title"],
@@ -168,13 +173,30 @@ def read_drill(folder: Path, source: Source, *, need_clip: bool = True) -> Drill
         credits=values["credits"],
         licence=values["licence"],
         source=source,
+        voice=voice,
     )
+
+
+def _delivery(data: dict[str, Any], path: Path) -> Delivery:
+    """The validated `[render]` table: numbers in their ranges, `voice` one of `VOICES`."""
+    table = data.get("render", {})
+    if not isinstance(table, dict):
+        raise DrillError(f"{path}: 'render' must be a table ([render]), not {_kind(table)}.")
+    unknown = sorted(set(table) - {"voice"} - set(DELIVERY_RANGES))
+    if unknown:
+        raise DrillError(f"{path}: 'render.{unknown[0]}' is not a known field; "
+                         f"use voice, {', '.join(DELIVERY_RANGES)}.")
+    voice = table.get("voice")
+    if voice is not None and (not isinstance(voice, str) or voice not in VOICES):
+        raise DrillError(f"{path}: the field 'render.voice' is {voice!r}; use one of {', '.join(VOICES)}.")
+    numbers = {name: _number(value, f"render.{name}", path, *DELIVERY_RANGES[name])
+               for name, value in table.items() if name != "voice"}
+    return Delivery(voice=voice, **numbers)
 
 
 def read_delivery(drill: Drill) -> Delivery:
     """The `[render]` settings of a drill (defaults for the ones it leaves out)."""
-    path = drill.toml_path
-    return Delivery(**_table(read_toml(path), "render", path, DELIVERY_RANGES))
+    return _delivery(read_toml(drill.toml_path), drill.toml_path)
 
 
 def drill_folders(root: Path) -> list[Path]:

@@ -43,18 +43,26 @@ class TargetOffsets:
 class Delivery:
     """How `levelvoice drills render` speaks a bundled drill's transcript.
 
-    `length_scale` is piper's phoneme length (below 1 is faster), `sentence_pause_s`
-    the silence between sentences, `level_dbfs` the RMS level of the speech (silences
-    excluded), `pitch_st` a pitch shift in semitones (it also shortens or lengthens the
-    clip by the same ratio), `noise_scale` piper's expressiveness, `lead_in_s` the
-    silence before the first word.
+    `voice` names the client's voice (`trainer.drills.voices`). `length_scale` is piper's
+    phoneme length (below 1 is faster), `sentence_pause_s` the silence between sentences,
+    `phrase_pause_s` silence added to each pause inside a sentence (at commas), `level_dbfs`
+    the RMS level of the speech (silences excluded), `pitch_st` a pitch shift in semitones,
+    `pitch_range` scales the pitch contour around its mean (1.5 = half as wide again),
+    `tilt_db` raises (tense) or lowers (lax) the high frequencies, `breathiness` mixes in
+    breath noise (0..1), `noise_scale` is piper's random variation (0: every render the
+    same), `lead_in_s` the silence before the first word. The defaults are a neutral reading.
     """
 
+    voice: str | None = None  # None: the reader as he is
     length_scale: float = 1.0
     sentence_pause_s: float = 0.4
+    phrase_pause_s: float = 0.0
     level_dbfs: float = -22.0
     pitch_st: float = 0.0
-    noise_scale: float = 0.667
+    pitch_range: float = 1.0
+    tilt_db: float = 0.0
+    breathiness: float = 0.0
+    noise_scale: float = 0.0  # 0: piper's mean reading, the same every time
     lead_in_s: float = 0.3
 
 
@@ -75,10 +83,18 @@ class Drill:
     credits: str
     licence: str
     source: Source
+    voice: str | None = None  # the bundled client's voice (`[render] voice`); None for imported clips
 
     @property
     def challenge_label(self) -> str:
         return CHALLENGES[self.challenge]
+
+    @property
+    def voice_label(self) -> str:
+        """Who the client sounds like, e.g. "woman, about 30"; empty when unknown (imported clips)."""
+        from trainer.drills.voices import voice_label
+
+        return voice_label(self.voice)
 
     @property
     def folder(self) -> Path:

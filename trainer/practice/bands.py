@@ -80,7 +80,7 @@ def bands_for(states: dict[str, BandState] | None, starts: dict[str, float] | No
     """A full set of bands: the stored ones, and the starting band for any metric not yet stored
     (`starts`: starting widths other than the staircase's, e.g. the edge's from the baseline)."""
     states, starts = states or {}, starts or {}
-    return {metric: states.get(metric) or initial_band(metric, starts.get(metric)) for metric in ADAPTIVE_METRICS}
+    return {metric: states.get(metric) or initial_band(metric, starts.get(metric)) for metric in STAIRCASES}
 
 
 def update_bands(states: dict[str, BandState], outcomes: dict[str, bool]) -> dict[str, BandState]:

@@ -17,6 +17,7 @@ from datetime import datetime
 from trainer.errors import CalibrationError
 from trainer.practice.edge import TYPICAL_SLOPE, EffortReading, calm_point, fit_effort
 from trainer.practice.measures import Measures
+from trainer.practice.pace import PACE_METHOD
 
 MIN_SPEECH_S = 3.0  # an answer with less speech than this cannot be measured reliably
 
@@ -34,6 +35,8 @@ class Baseline:
     wpm: float | None
     articulation_rate: float | None
     sources: tuple[str, ...]
+    syllable_rate: float | None = None  # the transcript's syllables per second (None without a transcript)
+    pace_method: int = PACE_METHOD  # how its pace was measured; an older method's pace is not comparable
     alpha_ratio_db: float | None = None  # calm answers' median; None when not measured
     alpha_sd_db: float | None = None  # their spread around the edge line
     effort_slope: float | None = None  # personal dB of alpha ratio per dB of level; None: typical
@@ -50,6 +53,8 @@ class Baseline:
             "wpm": self.wpm,
             "articulation_rate": self.articulation_rate,
             "sources": list(self.sources),
+            "syllable_rate": self.syllable_rate,
+            "pace_method": self.pace_method,
             "alpha_ratio_db": self.alpha_ratio_db,
             "alpha_sd_db": self.alpha_sd_db,
             "effort_slope": self.effort_slope,
@@ -104,6 +109,7 @@ def build_baseline(
         wpm=_median([f.wpm for f in features_list]),
         articulation_rate=_median([f.articulation_rate for f in features_list]),
         sources=names,
+        syllable_rate=_median([getattr(f, "syllable_rate", None) for f in features_list]),
         alpha_ratio_db=None if alpha is None else round(alpha, 2),
         alpha_sd_db=spread,
         effort_slope=fit.slope,
@@ -119,3 +125,11 @@ def device_warning(baseline: Baseline, device: str) -> str | None:
         f"Your baseline was recorded with '{baseline.device}', but this take uses '{device}': "
         "loudness is not comparable between microphones. Run `levelvoice calibrate` on this device."
     )
+
+
+def pace_warning(baseline: Baseline) -> str | None:
+    """A warning when the baseline's pace was measured by an earlier method than takes are now."""
+    if baseline.pace_method == PACE_METHOD:
+        return None
+    return ("Your baseline was recorded before pace was measured the way it is now, so pace is not judged. "
+            "Run `levelvoice calibrate` again to have it judged.")

@@ -3,7 +3,8 @@
 `TakeRunner.run` blocks its thread and reports through `post(event)`. The acoustic
 result is judged and stored as soon as the recording ends; the transcript (started
 phrase by phrase while the person was still speaking) completes the stored take a
-moment later. The take's audio file is never deleted here, whatever fails.
+moment later, and the take is judged again with it (pace counts the transcript's
+syllables), from the bands it started with, so its bands move once. The take's audio file is never deleted here, whatever fails.
 """
 
 from __future__ import annotations
@@ -147,6 +148,7 @@ class TakeRunner:
         start_s = answer_start_s(trial)
         audio = read_audio(trial.take_path, start_s=start_s or None, mono=True)
         features = acoustic_features(audio.samples, audio.rate)
+        bands_before = practice.store.band_states(drill.id)
         outcome = practice.judge_and_store(drill, trial, features)
         practice.touch(counts=outcome.counted)  # the take's own time is practice only if it counts
         post(ResultReady(outcome))
@@ -156,10 +158,9 @@ class TakeRunner:
                 features = add_transcript(features, transcript)
             except ModelError as err:
                 features = without_transcript(features, str(err))
-            if outcome.take_id is not None:
-                practice.store.update_take_features(outcome.take_id, features.to_dict())
-        complete = replace(outcome, features=features, complete=True,
-                           warnings=practice.warnings_for(trial, features))
+            complete = practice.complete_take(outcome, drill, features, bands_before)
+        else:
+            complete = replace(outcome, complete=True, warnings=practice.warnings_for(trial, features))
         post(TranscriptReady(complete))
         return complete
 

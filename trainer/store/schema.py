@@ -92,7 +92,13 @@ MIGRATIONS: tuple[str, ...] = (
         WHERE NOT json_valid(features) OR json_extract(features, '$.speech_s') < 3.0;
     CREATE INDEX takes_counted_by_drill ON takes (counted, drill_id, at);
     """,
-    # 5: the voice's edge line (trainer.practice.edge): calm alpha ratio and its spread, the personal
+    # 5: the baseline's pace from its transcripts (syllables per second), and which pace method
+    # measured it (trainer.practice.pace.PACE_METHOD; earlier baselines are method 1)
+    """
+    ALTER TABLE baselines ADD COLUMN syllable_rate REAL;
+    ALTER TABLE baselines ADD COLUMN pace_method INTEGER NOT NULL DEFAULT 1;
+    """,
+    # 6: the voice's edge line (trainer.practice.edge): calm alpha ratio and its spread, the personal
     # slope from the effort readings, and the readings themselves (JSON list)
     """
     ALTER TABLE baselines ADD COLUMN alpha_ratio_db REAL;

@@ -227,6 +227,21 @@ class Store:
                 raise StoreError(f"There is no take number {take_id} in the practice history.")
 
     @_guarded
+    def update_take_result(self, take_id: int, features: Mapping[str, Any], verdict: Mapping[str, Any] | None, *,
+                           bands: Mapping[str, BandState] | None = None) -> None:
+        """Replace a stored take's features and verdict (with its score), and the drill's bands after
+        it when given, in one transaction: the transcript completes a take after its acoustic result."""
+        with self._write() as conn:
+            row = conn.execute("SELECT drill_id, at FROM takes WHERE id = ?", (take_id,)).fetchone()
+            if row is None:
+                raise StoreError(f"There is no take number {take_id} in the practice history.")
+            conn.execute("UPDATE takes SET features = ?, verdict = ?, score = ? WHERE id = ?",
+                         (_json(features), None if verdict is None else _json(verdict),
+                          None if verdict is None else verdict["score"], take_id))
+            if bands:
+                self._save_bands(conn, row[0], bands, parse_time(row[1]))
+
+    @_guarded
     def take(self, take_id: int) -> TakeRecord | None:
         row = self._conn().execute(f"SELECT {_TAKE_COLUMNS} FROM takes WHERE id = ?", (take_id,)).fetchone()
         return None if row is None else _take(row)
@@ -322,12 +337,12 @@ class Store:
         with self._write() as conn:
             cursor = conn.execute(
                 "INSERT INTO baselines (created_at, device, loudness_dbfs, pitch_median_st, pitch_range_st, wpm, "
-                "articulation_rate, sources, alpha_ratio_db, alpha_sd_db, effort_slope, effort) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "articulation_rate, sources, syllable_rate, pace_method, alpha_ratio_db, alpha_sd_db, effort_slope, "
+                "effort) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (iso(baseline.created_at), baseline.device, baseline.loudness_dbfs, baseline.pitch_median_st,
                  baseline.pitch_range_st, baseline.wpm, baseline.articulation_rate, json.dumps(list(baseline.sources)),
-                 baseline.alpha_ratio_db, baseline.alpha_sd_db, baseline.effort_slope,
-                 json.dumps([r.to_dict() for r in baseline.effort])),
+                 baseline.syllable_rate, baseline.pace_method, baseline.alpha_ratio_db, baseline.alpha_sd_db,
+                 baseline.effort_slope, json.dumps([r.to_dict() for r in baseline.effort])),
             )
         return replace(baseline, id=int(cursor.lastrowid))
 
@@ -456,8 +471,13 @@ class Store:
             scores = [r[0] for r in conn.execute(
                 "SELECT score FROM takes WHERE counted AND drill_id = ? AND score IS NOT NULL ORDER BY at DESC LIMIT ?",
                 (drill_id, RECENT_SCORES))][::-1]
+            pace = conn.execute(
+                "SELECT json_extract(verdict, '$.metrics.pace.value'), json_extract(verdict, '$.metrics.pace.detail') "
+                "FROM takes WHERE counted AND drill_id = ? AND json_valid(verdict) ORDER BY at DESC LIMIT 1",
+                (drill_id,)).fetchone()
             drills.append(DrillStats(drill_id, count, parse_time(last_at), scores[-1] if scores else None,
-                                     tuple(scores), trend_word(scores)))
+                                     tuple(scores), trend_word(scores), last_pace=pace[0] if pace else None,
+                                     last_pace_detail=(pace[1] or "") if pace else ""))
         return Stats(
             today=status.today,
             today_minutes=status.today_minutes,
@@ -479,7 +499,8 @@ class Store:
 _TAKE_COLUMNS = ("id, drill_id, at, session_id, baseline_id, difficulty, audio_path, features, verdict, rating, "
                  "device, overflows, interrupted, latency_s, overlap_s, stopped_by, counted")
 _BASELINE_COLUMNS = ("id, created_at, device, loudness_dbfs, pitch_median_st, pitch_range_st, wpm, "
-                     "articulation_rate, sources, alpha_ratio_db, alpha_sd_db, effort_slope, effort")
+                     "articulation_rate, sources, syllable_rate, pace_method, alpha_ratio_db, alpha_sd_db, "
+                     "effort_slope, effort")
 
 
 def _take(row: tuple) -> TakeRecord:
@@ -494,8 +515,8 @@ def _take(row: tuple) -> TakeRecord:
 
 def _baseline(row: tuple) -> Baseline:
     return Baseline(row[0], parse_time(row[1]), row[2], row[3], row[4], row[5], row[6], row[7],
-                    tuple(json.loads(row[8])), alpha_ratio_db=row[9], alpha_sd_db=row[10], effort_slope=row[11],
-                    effort=tuple(EffortReading.from_dict(r) for r in json.loads(row[12])))
+                    tuple(json.loads(row[8])), row[9], row[10], alpha_ratio_db=row[11], alpha_sd_db=row[12],
+                    effort_slope=row[13], effort=tuple(EffortReading.from_dict(r) for r in json.loads(row[14])))
 
 
 def _json(value: Mapping[str, Any]) -> str:

@@ -1,4 +1,4 @@
-"""Library: bundled and imported drills by challenge and difficulty; import your own clip."""
+"""Library: bundled and imported drills by challenge, client and difficulty; import your own clip."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ class LibraryScreen(LevelVoiceScreen):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("Challenge", "Level", "Title", "Takes", "Last", "Own")
+        table.add_columns("Challenge", "Client", "Level", "Title", "Takes", "Last", "Own")
         self.refill()
 
     def on_screen_resume(self) -> None:
@@ -44,7 +44,8 @@ class LibraryScreen(LevelVoiceScreen):
         table.clear()
         for card in self.practice.library_cards():
             table.add_row(
-                card.drill.challenge.capitalize(), card.drill.difficulty, card.drill.title, str(card.takes),
+                card.drill.challenge.capitalize(), card.drill.voice_label or "–", card.drill.difficulty,
+                card.drill.title, str(card.takes),
                 "–" if card.last_score is None else str(card.last_score),
                 "✓" if card.drill.source == "imported" else "",
                 key=card.drill.id,
