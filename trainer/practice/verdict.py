@@ -189,7 +189,7 @@ class Verdict:
 
     def explain(self) -> str:
         """How the score was made, e.g.
-        "score 73 = 79% of 92.5 (loudness out of band); 92.5 = (75x30 loudness + ...) / 100"."""
+        "score 74 = 79% of 93.8 (loudness out of band); 93.8 = (75x25 loudness + ...) / 100"."""
         measured = [m for m in self.metrics if m.score is not None]
         if not measured:
             return "score 0: nothing could be measured"
