@@ -21,6 +21,7 @@ APP_NAME = "levelvoice"
 HOME_ENV = "LEVELVOICE_HOME"
 PRIVATE_DIR_MODE = 0o700
 PRIVATE_FILE_MODE = 0o600
+O_BINARY = getattr(os, "O_BINARY", 0)  # Windows opens files as text (CR LF) without it
 
 
 def _home_override() -> Path | None:
@@ -99,13 +100,19 @@ def ensure_data_dir() -> Path:
     return ensure_private_dir(data_dir())
 
 
+def make_fd_private(fd: int) -> None:
+    """Set an open file to 0600 (Windows before Python 3.13 cannot: its profile folders are private)."""
+    if hasattr(os, "fchmod"):
+        os.fchmod(fd, PRIVATE_FILE_MODE)
+
+
 def private_open(path: Path, mode: str = "wb"):
     """Open a file for writing with mode 0600 from the first byte (no umask window)."""
-    flags = os.O_WRONLY | os.O_CREAT
+    flags = os.O_WRONLY | os.O_CREAT | O_BINARY
     flags |= os.O_APPEND if "a" in mode else os.O_TRUNC
     ensure_private_dir(path.parent)
     fd = os.open(path, flags, PRIVATE_FILE_MODE)
-    os.fchmod(fd, PRIVATE_FILE_MODE)
+    make_fd_private(fd)
     return os.fdopen(fd, mode)
 
 
@@ -130,9 +137,13 @@ def make_private(path: Path) -> None:
 
 
 def check_private(path: Path) -> list[str]:
-    """Problems with the privacy of a data folder: group/other permissions anywhere in it."""
+    """Problems with the privacy of a data folder: group/other permissions anywhere in it.
+
+    Windows has no such permission bits (its files report 0666); there the folder is in the
+    user's own profile, which other users cannot read.
+    """
     problems: list[str] = []
-    if not path.exists():
+    if not path.exists() or os.name == "nt":
         return problems
     for entry in [path, *path.rglob("*")]:
         mode = stat.S_IMODE(entry.lstat().st_mode)

@@ -68,10 +68,10 @@ class FlacWriter:
         self.frames = 0
         paths.ensure_private_dir(path.parent)
         try:
-            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_TRUNC, paths.PRIVATE_FILE_MODE)
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_TRUNC | paths.O_BINARY, paths.PRIVATE_FILE_MODE)
         except OSError as err:
             raise self._error(err) from err
-        os.fchmod(fd, paths.PRIVATE_FILE_MODE)
+        paths.make_fd_private(fd)
         self._file = _File(fd)
         try:
             self._sound = sf.SoundFile(self._file, "w", samplerate=rate, channels=1, format="FLAC",

@@ -8,12 +8,47 @@ device is gone when none of this process's streams runs on it any more (moved el
 or vanished). A stream that is replaced by a new one on the same device is not a loss:
 ALSA's pulse plugin re-creates its stream after an underrun, which bursty servers cause.
 Without a reachable sound server (plain ALSA, macOS, Windows) it stays inactive and the
-recorder relies on PortAudio's own errors and on callbacks stopping.
+recorder relies on PortAudio's own errors and on callbacks stopping. `pulsectl` is
+installed on Linux only and imported here only when a take starts.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+
+
+def _connect(name: str):
+    """A pulsectl connection to the sound server, or None (no pulsectl, no libpulse, no server)."""
+    try:
+        import pulsectl
+
+        pulse = pulsectl.Pulse(name, connect=False)
+    except Exception:
+        return None
+    try:
+        # No timeout: pulsectl's timeout path always waits the whole timeout (a second before
+        # every take's clip); without autospawn a missing server fails at once instead.
+        pulse.connect(autospawn=False)
+    except Exception:
+        with contextlib.suppress(Exception):
+            pulse.close()
+        return None
+    return pulse
+
+
+def sound_server() -> str | None:
+    """The PulseAudio or PipeWire server that answers here (its name and version), or None."""
+    pulse = _connect("levelvoice-probe")
+    if pulse is None:
+        return None
+    try:
+        info = pulse.server_info()
+        return f"{info.server_name} {info.server_version}".strip()
+    except Exception:
+        return None
+    finally:
+        pulse.close()
 
 
 class SourceWatch:
@@ -31,13 +66,10 @@ class SourceWatch:
 
     def start(self) -> bool:
         """Find this process's recording stream; False when there is no sound server to ask."""
+        self._pulse = _connect("levelvoice-watch")
+        if self._pulse is None:
+            return False
         try:
-            import pulsectl
-
-            self._pulse = pulsectl.Pulse("levelvoice-watch", connect=False)
-            # No timeout: pulsectl's timeout path always waits the whole timeout (a second before
-            # every take's clip); without autospawn a missing server fails at once instead.
-            self._pulse.connect(autospawn=False)
             self._streams = self._attached(self._pid)
         except Exception:
             self.close()

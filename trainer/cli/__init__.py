@@ -14,7 +14,6 @@ import traceback
 
 import click
 
-from trainer import __version__
 from trainer.errors import TrainerError
 
 # command name -> "module:function", imported on first use
@@ -47,8 +46,18 @@ class LazyGroup(click.Group):
         return super().get_command(ctx, name)
 
 
+def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    from trainer.cli.version import version_text
+
+    click.echo(version_text())
+    ctx.exit()
+
+
 @click.group(cls=LazyGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", prog_name="levelvoice", message="%(prog)s %(version)s")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_show_version,
+              help="Show the version, the transcription model and the data folder, then exit.")
 @click.option("--debug", is_flag=True, help="Show full error details (tracebacks) for bug reports.")
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:

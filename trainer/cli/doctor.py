@@ -60,6 +60,15 @@ def _check_output() -> str:
     return f"{result.device.name} ({result.samplerate:.0f} Hz)"
 
 
+def _check_watch() -> str:
+    from trainer.audio.pulse_watch import sound_server
+
+    server = sound_server()
+    if server:
+        return f"{server} answers, so an unplugged microphone is noticed at once"
+    return "no PulseAudio or PipeWire here; PortAudio reports an unplugged microphone"
+
+
 def _check_model() -> str:
     from trainer.analysis import model
 
@@ -69,7 +78,7 @@ def _check_model() -> str:
 
 
 def _check_data_folder() -> str:
-    import os
+    import shutil
 
     from trainer import paths
     from trainer.errors import DataFolderError
@@ -87,8 +96,8 @@ def _check_data_folder() -> str:
         raise DataFolderError(
             f"The data folder is not private: {problems[0]}. Fix it with: chmod -R go-rwx {folder}"
         )
-    space = os.statvfs(folder)
-    return f"{folder} (private, writable; {space.f_bavail * space.f_frsize // 2**20} MB free)"
+    free_mb = shutil.disk_usage(folder).free // 2**20
+    return f"{folder} (private, writable; {free_mb} MB free)"
 
 
 CHECKS: list[tuple[str, Callable[[], str]]] = [
@@ -96,6 +105,7 @@ CHECKS: list[tuple[str, Callable[[], str]]] = [
     ("PortAudio", _check_portaudio),
     ("Microphone", _check_input),
     ("Speaker", _check_output),
+    ("Unplug detection", _check_watch),
     ("Transcription model", _check_model),
     ("Data folder", _check_data_folder),
 ]

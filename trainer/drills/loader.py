@@ -8,6 +8,7 @@ and the field, so a person can open the file and fix that line.
 from __future__ import annotations
 
 import difflib
+import importlib.resources
 import math
 import os
 import re
@@ -22,6 +23,7 @@ from trainer.drills.voices import VOICES
 from trainer.errors import DrillError, TrainerError
 
 DRILLS_DIR_ENV = "LEVELVOICE_DRILLS_DIR"
+PACKAGED_DRILLS = "starter_drills"  # the starter pack's folder inside an installed `trainer` package
 DRILL_FILE = "drill.toml"
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 MAX_ID_LENGTH = 60
@@ -49,10 +51,17 @@ DELIVERY_RANGES = {
 
 
 def bundled_dir() -> Path:
-    """The starter pack: the repository's `drills/` folder (`LEVELVOICE_DRILLS_DIR` overrides it)."""
+    """The starter pack: inside the installed package, or a checkout's `drills/` folder.
+
+    The build copies the repository's `drills/` into the package (setup.py); a checkout
+    and an editable install read `drills/` itself. `LEVELVOICE_DRILLS_DIR` overrides both.
+    """
     override = os.environ.get(DRILLS_DIR_ENV, "").strip()
     if override:
         return Path(override).expanduser().resolve()
+    packaged = importlib.resources.files("trainer") / PACKAGED_DRILLS
+    if packaged.is_dir():
+        return Path(str(packaged))
     return Path(__file__).resolve().parents[2] / "drills"
 
 

@@ -11,15 +11,13 @@ own), so two instances starting together never recover the same take twice.
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from trainer import paths
 from trainer.errors import AlreadyRunningError
-from trainer.session.lock import recording_lock
+from trainer.session.lock import exclusive_lock, recording_lock
 
 LOCK_NAME = ".recovery.lock"
 
@@ -28,12 +26,8 @@ LOCK_NAME = ".recovery.lock"
 def recovery_lock(folder: Path) -> Iterator[None]:
     """Hold the takes folder's recovery lock (waits while another instance recovers)."""
     paths.ensure_private_dir(folder)
-    fd = os.open(folder / LOCK_NAME, os.O_RDWR | os.O_CREAT, paths.PRIVATE_FILE_MODE)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+    with exclusive_lock(folder / LOCK_NAME, wait=True):
         yield
-    finally:
-        os.close(fd)  # releases the lock
 
 
 def abandoned_takes(folder: Path) -> list[tuple[Path, dt.datetime]]:
