@@ -79,7 +79,8 @@ def test_plain_report_with_units_and_warnings(lv_home, tmp_path):
     done = run("analyze", str(LOW_MALE), str(clipped), home=lv_home)
     assert done.returncode == 0, done.stderr
     out = done.stdout
-    for text in ("dBFS", "LUFS", "Hz", " st", "words/min", "syllables/s", "Transcript", "steamers"):
+    for text in ("dBFS", "LUFS", "Hz", " st", "words/min", "syllables/s", "alpha ratio", "CPPS", "Transcript",
+                 "steamers"):
         assert text in out
     assert out.count("Warning     Clipping") == 1
     assert len(out.splitlines()) < 20
@@ -107,12 +108,14 @@ def test_baseline_comparison(lv_home, tmp_path):
     assert done.returncode == 0, done.stderr
     louder_item, same_item = json.loads(done.stdout)
     assert set(louder_item["baseline"]) == {"file", "loudness_db", "pitch_st", "pitch_range_st", "pace_ratio",
-                                            "pace_basis", "pace_text"}
+                                            "pace_basis", "pace_text", "alpha_ratio_db"}
     assert louder_item["baseline"]["loudness_db"] == pytest.approx(6.0, abs=0.1)
+    assert louder_item["baseline"]["alpha_ratio_db"] == pytest.approx(0.0, abs=0.1)
     calm = same_item["articulation_rate"]
     assert same_item["baseline"] == {"file": str(FEMALE), "loudness_db": 0.0, "pitch_st": 0.0,
                                      "pitch_range_st": 0.0, "pace_ratio": 1.0, "pace_basis": "acoustic",
-                                     "pace_text": f"pace ×1.00 (syllables/s, baseline {calm:.1f})"}
+                                     "pace_text": f"pace ×1.00 (syllables/s, baseline {calm:.1f})",
+                                     "alpha_ratio_db": 0.0}
     assert same_item["pace"] == {"syllables_per_s": calm, "counted": "syllable nuclei, from the sound"}
     plain = run("analyze", "--no-transcript", "--baseline", str(FEMALE), str(louder), home=lv_home)
     assert "vs baseline loudness +6.0 dB" in plain.stdout
@@ -169,9 +172,11 @@ def test_bench_prints_every_figure(lv_home):
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
     for key in ("audio_s", "acoustic_ms", "transcript_ms", "total_ms", "naive_acoustic_ms", "naive_ms",
-                "praat_pitch_ms", "pitch_ms", "swift_f0_pitch_ms", "cold_first_ms"):
+                "praat_pitch_ms", "pitch_ms", "swift_f0_pitch_ms", "voice_quality_ms", "praat_cpps_ms",
+                "cold_first_ms"):
         assert isinstance(data[key], float), key
     assert data["audio_s"] == 20.0
+    assert data["voice_quality_ms"] < data["acoustic_ms"]
     assert data["naive_ms"] > data["naive_acoustic_ms"] and data["total_ms"] > data["acoustic_ms"]
 
 

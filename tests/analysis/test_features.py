@@ -19,7 +19,8 @@ from trainer.analysis.transcribe import Transcript, Word
 KEYS = ["duration_s", "onset_s", "offset_s", "speech_s", "pause_ratio", "segments", "loudness_dbfs",
         "loudness_lufs", "loudness_sd_db", "peak_dbfs", "clipping", "pitch_median_hz", "pitch_median_st",
         "pitch_range_st", "pitch_sd_st", "voiced_ratio", "wpm", "articulation_rate", "words", "transcript",
-        "fillers", "warnings", "sounding_s", "syllables", "syllable_rate"]
+        "fillers", "warnings", "sounding_s", "syllables", "syllable_rate", "alpha_ratio_db", "hammarberg_db",
+        "slope_0_500_db_per_khz", "slope_500_1500_db_per_khz", "cpps_db"]
 
 
 def plain_types(value) -> bool:
@@ -51,6 +52,15 @@ def test_from_dict_rejects_missing_keys():
     del data["wpm"]
     with pytest.raises(ValueError, match="wpm"):
         TakeFeatures.from_dict(data)
+
+
+def test_features_stored_before_voice_quality_was_measured_still_read():
+    data = features_of(SPEECH_FILES[0]).to_dict()
+    for key in ("alpha_ratio_db", "hammarberg_db", "slope_0_500_db_per_khz", "slope_500_1500_db_per_khz", "cpps_db"):
+        del data[key]
+    old = TakeFeatures.from_dict(data)
+    assert old.alpha_ratio_db is None and old.cpps_db is None
+    assert old.loudness_dbfs == features_of(SPEECH_FILES[0]).loudness_dbfs
 
 
 def test_features_are_frozen():
@@ -87,6 +97,7 @@ def test_compare_with_a_reference():
     assert diff.loudness_db == pytest.approx(6.0, abs=0.05)
     assert diff.pitch_st == pytest.approx(0.0, abs=0.05) and diff.pitch_range_st == pytest.approx(0.0, abs=0.05)
     assert diff.pace_ratio == pytest.approx(1.0, abs=0.01) and diff.pace_basis == "acoustic"
+    assert diff.alpha_ratio_db == pytest.approx(0.0, abs=0.05)  # gain leaves the tilt alone
     same_words = compare(add_transcript(louder, Transcript("a b c d", ())), add_transcript(base, Transcript("a b c d", ())))
     assert same_words.pace_ratio == pytest.approx(1.0, abs=0.01) and same_words.pace_basis == "transcript+acoustic"
     # a transcript that lost half the words disagrees with the sound: the acoustic ratio alone
@@ -98,7 +109,7 @@ def test_compare_with_a_reference():
     silent = acoustic_features(np.zeros(16000, np.float32), 16000)
     assert compare(silent, base) == Comparison(None, None, None, None)
     assert set(diff.to_dict()) == {"loudness_db", "pitch_st", "pitch_range_st", "pace_ratio", "pace_basis",
-                                   "pace_text"}
+                                   "pace_text", "alpha_ratio_db"}
 
 
 def test_analysis_stays_free_of_ui_audio_and_storage_and_imports_lazily():

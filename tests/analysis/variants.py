@@ -85,3 +85,12 @@ def with_fillers(samples: np.ndarray, rate: int, at_s: list[float], seconds: flo
         last = cut
     pieces.append(samples[last:])
     return np.concatenate(pieces)
+
+
+def brighter(samples: np.ndarray, rate: int, db: float, corner_hz: float = 1000.0) -> np.ndarray:
+    """Everything above `corner_hz` `db` stronger (negative: weaker), as a pressed (or softer) voice
+    is: a zero-phase 4th-order high-pass copy added in proportion, so nothing below moves."""
+    from scipy.signal import butter, sosfiltfilt
+
+    high = sosfiltfilt(butter(4, corner_hz, "highpass", fs=rate, output="sos"), samples.astype(np.float64))
+    return (samples + (10 ** (db / 20) - 1) * high).astype(np.float32)

@@ -16,6 +16,7 @@ class Features:
     wpm: float | None = 140.0
     articulation_rate: float | None = 4.5
     speech_s: float | None = 15.0
+    alpha_ratio_db: float | None = -12.0
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,6 @@ class Offsets:
 def calm_baseline(**changes) -> Baseline:
     values = dict(id=1, created_at=datetime(2025, 1, 6, 9, 0, tzinfo=timezone.utc), device="USB mic",
                   loudness_dbfs=-24.0, pitch_median_st=8.0, pitch_range_st=6.0, wpm=140.0, articulation_rate=4.5,
-                  sources=("Answer 1", "Answer 2", "Answer 3"))
+                  sources=("Answer 1", "Answer 2", "Answer 3"), alpha_ratio_db=-12.0)
     values.update(changes)
     return Baseline(**values)

@@ -19,7 +19,7 @@ def statuses(verdict: Verdict) -> dict[str, str]:
 def test_a_take_like_the_baseline_is_level_and_scores_100():
     verdict = judge(Features(), calm_baseline(), latency_s=1.0, overlap_s=0.0)
     assert statuses(verdict) == {"loudness": "in", "pitch": "in", "pace": "in", "pitch_range": "in",
-                                 "overlap": "in", "latency": "in"}
+                                 "edge": "in", "overlap": "in", "latency": "in"}
     assert verdict.score == 100
     assert verdict.summary == "Level: every measure in band."
 
@@ -101,10 +101,11 @@ def test_missing_measures_are_left_out_of_the_score():
     verdict = judge(Features(pitch_median_st=None, loudness_dbfs=-18.0), calm_baseline())
     assert verdict.metric("pitch").status == "missing" and verdict.metric("pitch").score is None
     assert verdict.metric("latency").status == "missing"
-    # loudness 75 x 30, pace 100 x 20, range 100 x 10 -> 5250 / 60 = 87.5; loudness is out: 79% -> 69.1 -> 69
-    assert verdict.score == 69
-    assert verdict.explain() == ("score 69 = 79% of 87.5 (loudness out of band); "
-                                 "87.5 = (75x30 loudness + 100x20 pace + 100x10 pitch range) / 60")
+    # loudness 75 x 25, edge 100 x 15 (6 dB louder, as bright as the line predicts), pace 100 x 15,
+    # range 100 x 10 -> 5875 / 65 = 90.4; loudness is out: 79% -> 71.4 -> 71
+    assert verdict.score == 71
+    assert verdict.explain() == ("score 71 = 79% of 90.4 (loudness out of band); "
+                                 "90.4 = (75x25 loudness + 100x15 edge + 100x15 pace + 100x10 pitch range) / 65")
 
 
 def test_overall_score_is_the_weighted_mean_of_the_parts():
@@ -129,7 +130,7 @@ def test_no_speech_means_nothing_to_judge():
 
 def test_outcomes_feed_the_staircases():
     verdict = judge(Features(loudness_dbfs=-10.0), calm_baseline(), overlap_s=0.0)
-    assert verdict.outcomes() == {"loudness": False, "pitch": True, "pace": True, "pitch_range": True,
+    assert verdict.outcomes() == {"loudness": False, "edge": True, "pitch": True, "pace": True, "pitch_range": True,
                                   "overlap": True}
 
 
@@ -157,15 +158,16 @@ def test_the_drill_librarys_offsets_and_levels_fit_the_practice_rules():
 def test_report_lines_for_a_terminal():
     verdict = judge(Features(loudness_dbfs=-18.0, pitch_median_st=None), calm_baseline(), latency_s=1.2, overlap_s=0.0)
     assert verdict.report() == [
-        "Score 71: Too loud (+6.0 dB); the rest in band.",
+        "Score 73: Too loud (+6.0 dB); the rest in band.",
         "  Loudness: 6.0 dB too loud (band ±4.0 dB)",
+        "  Edge: in band (-3.0 dB from target, band up to +2.0 dB)",
         "  Pitch: not measured",
         "  Pace: ×1.00, target ×1.00, in band (+0% from target, band ±20%; syllables/s, your calm 4.5)",
         "  Pitch range: in band (+0.0 st from target, band ±3.0 st)",
         "  Overlap: none",
         "  Response time: 1.2 s (aim for 0.2-4.0 s)",
-        "  (score 71 = 79% of 90.0 (loudness out of band); 90.0 = (75x30 loudness + 100x20 pace + 100x10 pitch range"
-        " + 100x10 overlap + 100x5 response time) / 75)",
+        "  (score 73 = 79% of 92.2 (loudness out of band); 92.2 = (75x25 loudness + 100x15 edge + 100x15 pace"
+        " + 100x10 pitch range + 100x10 overlap + 100x5 response time) / 80)",
     ]
 
 
@@ -178,6 +180,7 @@ ONE_OUT = {
     "pitch": (Features(pitch_median_st=5.9), {}),  # 2.1 st below, band ±2
     "pace": (Features(articulation_rate=5.42), {}),  # ×1.204, band ±20%
     "pitch_range": (Features(pitch_range_st=9.1), {}),  # 3.1 st wider, band ±3
+    "edge": (Features(alpha_ratio_db=-9.9), {}),  # 2.1 dB brighter than the line, band up to +2
     "overlap": (Features(), {"overlap_s": 0.2}),
     "latency": (Features(), {"latency_s": 4.1}),
 }
@@ -216,29 +219,68 @@ def test_a_short_overlap_is_a_miss_but_not_capped():
 def test_the_examples_that_once_hid_a_miss():
     """Issue 13: 6 dB too loud scored 93 and 5.7 s over the client 85; both now read as misses."""
     loud = judge(Features(loudness_dbfs=-18.0), calm_baseline(), **IN_BAND)
-    assert loud.score == 73
-    assert loud.explain() == ("score 73 = 79% of 92.5 (loudness out of band); 92.5 = (75x30 loudness + 100x25 pitch"
-                              " + 100x20 pace + 100x10 pitch range + 100x10 overlap + 100x5 response time) / 100")
+    assert loud.score == 74  # with the edge's weight (issue 16): 79% of 93.75
+    assert loud.explain() == ("score 74 = 79% of 93.8 (loudness out of band); 93.8 = (75x25 loudness + 100x15 edge"
+                              " + 100x20 pitch + 100x15 pace + 100x10 pitch range + 100x10 overlap + 100x5 response"
+                              " time) / 100")
     over = judge(Features(), calm_baseline(), latency_s=1.0, overlap_s=5.7)
     assert over.score == 59
     assert over.explain().startswith("score 59 = 79% of 90.0 (overlap out of band) = 71, at most 59")
 
 
-def test_a_new_metric_is_one_table_entry(monkeypatch):
-    """Another measure (e.g. a voice "edge") joins the verdict and the score with one rule and one staircase."""
-    from trainer.practice import bands, verdict as verdict_module
+# ---- the edge ----
 
-    rule = verdict_module.Rule("Edge", 10, ("", "sharp edge"), "dB", measure=lambda i: (i.features.edge_db, 0.0))
-    monkeypatch.setitem(verdict_module.RULES, "edge", rule)
-    monkeypatch.setitem(bands.STAIRCASES, "edge", bands.Staircase(2.0, 0.25, 1.0, 3.0, "dB"))
+def test_brighter_at_the_same_loudness_is_a_sharp_edge():
+    verdict = judge(Features(alpha_ratio_db=-8.0), calm_baseline())  # 4 dB above the line, band up to +2
+    edge = verdict.metric("edge")
+    assert (edge.status, edge.direction(), edge.value, edge.high, edge.low) == ("high", "sharp edge", 4.0, 2.0, None)
+    assert edge.score == 50  # 2 dB beyond a 2 dB band: one half-width out
+    assert edge.note() == "Edge: 4.0 dB sharp edge (band up to +2.0 dB)"
+    assert verdict.summary == "Sharp edge (+4.0 dB); the rest in band."
 
-    @dataclass(frozen=True)
-    class EdgyFeatures(Features):
-        edge_db: float | None = 0.0
 
-    level = judge(EdgyFeatures(edge_db=1.0), calm_baseline(), **IN_BAND)
-    assert level.metric("edge").status == "in" and level.score == 100
-    assert level.explain().endswith("+ 100x10 edge) / 110")
-    sharp = judge(EdgyFeatures(edge_db=3.0), calm_baseline(), **IN_BAND)
-    assert sharp.metric("edge").direction() == "sharp edge" and sharp.score < 80
-    assert sharp.outcomes()["edge"] is False
+def test_louder_and_brighter_along_the_line_has_no_edge_but_is_still_too_loud():
+    verdict = judge(Features(loudness_dbfs=-16.0, alpha_ratio_db=-12.0 + 0.5 * 8), calm_baseline())
+    assert verdict.metric("edge").status == "in" and verdict.metric("edge").value == pytest.approx(0.0)
+    assert verdict.metric("loudness").status == "high"
+
+
+def test_below_the_line_is_in_band_however_far():
+    edge = judge(Features(alpha_ratio_db=-25.0), calm_baseline()).metric("edge")
+    assert edge.status == "in" and edge.score == 100 and edge.value == -13.0
+
+
+def test_the_edge_band_starts_at_2_db_or_twice_the_calm_spread():
+    take = Features(alpha_ratio_db=-9.5)  # 2.5 dB above the line
+    assert judge(take, calm_baseline(alpha_sd_db=0.6)).metric("edge").status == "high"  # band 2.0
+    wide = judge(take, calm_baseline(alpha_sd_db=1.5)).metric("edge")  # band 3.0
+    assert wide.status == "in" and wide.high == 3.0
+    assert judge(take, calm_baseline(alpha_sd_db=9.0)).metric("edge").high == 6.0  # never wider than the widest
+    narrowed = judge(take, calm_baseline(alpha_sd_db=1.5), bands={"edge": BandState("edge", 1.5)}).metric("edge")
+    assert narrowed.high == 1.5 and narrowed.score == 67  # a stored band wins: 1 dB beyond 1.5
+
+
+def test_the_personal_slope_sets_what_loudness_explains():
+    take = Features(loudness_dbfs=-16.0, alpha_ratio_db=-12.0 + 0.5 * 8)  # along the typical line
+    steep = judge(take, calm_baseline(effort_slope=0.8)).metric("edge")
+    flat = judge(take, calm_baseline(effort_slope=0.2)).metric("edge")
+    assert steep.value == pytest.approx(4.0 - 6.4) and steep.status == "in"
+    assert flat.value == pytest.approx(4.0 - 1.6) and flat.status == "high"
+
+
+def test_no_edge_without_a_brightness_on_either_side():
+    assert judge(Features(alpha_ratio_db=None), calm_baseline()).metric("edge").status == "missing"
+    older = judge(Features(), calm_baseline(alpha_ratio_db=None)).metric("edge")
+    assert older.status == "missing" and older.score is None
+
+
+def test_the_edge_band_adapts_like_the_others():
+    from trainer.practice.bands import bands_for, update_bands
+
+    bands = bands_for(None, starts={"edge": 3.0})
+    for _ in range(3):
+        bands = update_bands(bands, judge(Features(), calm_baseline(), bands=bands).outcomes())
+    assert bands["edge"].width == 2.5  # three takes in band: one step narrower
+    for _ in range(2):
+        bands = update_bands(bands, judge(Features(alpha_ratio_db=-5.0), calm_baseline(), bands=bands).outcomes())
+    assert bands["edge"].width == 3.0  # two sharp takes: one step wider

@@ -78,6 +78,24 @@ def excerpt(source: Path, seconds: float, folder: Path) -> Path:
     return path
 
 
+def effort_readings(source: Path, folder: Path, *, seconds: float | None = None, levels=(-10.0, 0.0, 8.0),
+                    tilts=(-4.0, 0.0, 4.0)) -> dict[str, Path]:
+    """The same speech as three effort readings (soft, comfortable, projected): each `levels` dB louder
+    and `tilts` dB brighter above 1 kHz, as a voice gets louder and brighter together."""
+    import numpy as np
+
+    from tests.analysis.variants import brighter, gain
+
+    audio = read_audio(source, mono=True)
+    samples = audio.samples if seconds is None else audio.samples[: int(seconds * audio.rate)]
+    files = {}
+    for effort, level, tilt in zip(("soft", "comfortable", "projected"), levels, tilts):
+        path = folder / f"{source.stem}-{effort}.flac"
+        sf.write(path, np.clip(gain(brighter(samples, audio.rate, tilt), level), -1, 1), audio.rate)
+        files[effort] = path
+    return files
+
+
 def levelvoice(*args: str, home: Path, timeout: float = 300, **kwargs) -> subprocess.CompletedProcess:
     """Run the command line as a person would (a separate process)."""
     env = dict(os.environ, LEVELVOICE_HOME=str(home), PYTHONPATH=str(ROOT))

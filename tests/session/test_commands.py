@@ -17,7 +17,7 @@ import pytest
 import soundfile as sf
 
 from tests.conftest import SPEECH_FILES
-from tests.session.helpers import DRILL, ROOT, excerpt, levelvoice
+from tests.session.helpers import DRILL, ROOT, effort_readings, excerpt, levelvoice
 from trainer.analysis import TakeFeatures, acoustic_features
 from trainer.audio.trial import TrialResult
 from trainer.media import read_audio
@@ -87,11 +87,12 @@ def test_take_after_calibrating_from_a_file_prints_the_judged_take_and_stats_sho
 
     verdict = result["verdict"]
     assert isinstance(verdict["score"], int) and 0 <= verdict["score"] <= 100
-    assert set(verdict["metrics"]) == {"loudness", "pitch", "pitch_range", "pace", "overlap", "latency"}
+    assert set(verdict["metrics"]) == {"loudness", "pitch", "pitch_range", "pace", "edge", "overlap", "latency"}
     for name, metric in verdict["metrics"].items():
         assert {"value", "band", "status"} <= set(metric), name
         assert metric["status"] in ("in", "high", "low", "missing")
-        assert len(metric["band"]) == 2 and metric["band"][0] <= metric["band"][1]
+        low, high = metric["band"]
+        assert low is None if name == "edge" else low <= high  # the edge's band is open below
     assert verdict["metrics"]["loudness"]["status"] == "in"  # the calm voice itself, at the same level
     assert verdict["metrics"]["loudness"]["value"] == pytest.approx(result["analysis"]["loudness_dbfs"], abs=0.01)
     assert not any("levelvoice calibrate" in w for w in result["warnings"])
@@ -206,11 +207,13 @@ class Conversation:
 
 @pytest.fixture
 def answers(tmp_path):
-    """Calm answers of about 9 s (6-7 s of speech each), a too-short one, and the level-check sentence."""
+    """Calm answers of about 9 s (6-7 s of speech each), a too-short one, the level-check sentence, and
+    three effort readings of 7 s (soft, comfortable, projected: 18 dB louder and 8 dB brighter in all)."""
     return {
         "long": [excerpt(voice, 9.0, tmp_path) for voice in SPEECH_FILES],
         "short": excerpt(SPEECH_FILES[2], 1.6, tmp_path),
         "check": excerpt(SPEECH_FILES[0], 6.0, tmp_path),
+        "efforts": effort_readings(SPEECH_FILES[1], tmp_path, seconds=7.0),
     }
 
 
@@ -239,6 +242,15 @@ def test_calibrate_asks_records_three_answers_and_saves_the_baseline(pulse_rig, 
             talk.expect("Answer measured: ", timeout=TIMEOUT)
             measured = talk.expect("\n")
             assert "s of speech" in measured and "dBFS" in measured and "words/min" in measured
+        talk.expect("read this short text three times")
+        for number, effort in enumerate(("soft", "comfortable", "projected"), start=1):
+            talk.expect(f"Reading {number} of 3: read it ")
+            talk.expect("Press Enter, then read the text")
+            talk.enter()
+            talk.expect("Recording...")
+            talk.speak(answers["efforts"][effort], calibration)
+            talk.expect(f"{effort.capitalize()} reading measured: ", timeout=TIMEOUT)
+            assert "brightness (alpha ratio)" in talk.expect("\n")
         talk.expect("Your calm baseline: ", timeout=TIMEOUT)
         summary = "Your calm baseline: " + talk.expect("\n").strip()
     finally:
@@ -253,7 +265,12 @@ def test_calibrate_asks_records_three_answers_and_saves_the_baseline(pulse_rig, 
     assert baseline is not None and summary == describe_baseline(baseline)
     assert baseline.device == "default" and baseline.wpm is not None
     assert len(baseline.sources) == 3
-    recordings = [Path(source) for source in baseline.sources]
+    assert [r.effort for r in baseline.effort] == ["soft", "comfortable", "projected"]
+    span = baseline.effort[2].loudness_dbfs - baseline.effort[0].loudness_dbfs
+    assert span == pytest.approx(18.0, abs=1.5)  # through the rig as fed: no gain control in the way
+    assert baseline.effort_slope is not None and 0.2 < baseline.effort_slope < 0.7
+    assert "as your readings show" in summary
+    recordings = [Path(source) for source in (*baseline.sources, *(r.source for r in baseline.effort))]
     assert all(p.parent == calibration and p.exists() for p in recordings)
     assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in recordings)
     fed = [acoustic_features(*_mono(a)).loudness_dbfs for a in answers["long"]]

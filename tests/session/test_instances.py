@@ -94,7 +94,7 @@ def test_two_instances_storing_takes_at_once_lose_nothing(settings_home):
         assert all(t.verdict is not None and t.score is not None for t in mine)
         assert len({t.features["pitch_median_hz"] for t in mine}) == 1  # each instance's own measurement
     assert len({t.features["pitch_median_hz"] for t in takes}) == 2
-    assert set(store.band_states(DRILL)) == {"loudness", "pitch", "pitch_range", "pace"}
+    assert set(store.band_states(DRILL)) == {"loudness", "pitch", "pitch_range", "pace", "edge"}
     assert len({t.session_id for t in takes}) == 2  # one practice session per instance
     practice.close()
 

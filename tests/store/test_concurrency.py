@@ -54,7 +54,7 @@ def test_two_processes_write_takes_at_once(lv_home):
             takes = store.takes_for_drill(name)
             assert len(takes) == count  # nothing lost
             assert [t.features["loudness_dbfs"] for t in takes] == [-30.0 + i / 10 for i in range(count)]
-            assert len(store.band_states(name)) == 4
+            assert len(store.band_states(name)) == 5
         assert store.count_takes() == 2 * count
     conn = sqlite3.connect(store.path)
     ids = [r[0] for r in conn.execute("SELECT id FROM takes")]

@@ -36,6 +36,10 @@ def store(lv_home, tmp_path):
             take.features["transcript"] = text
             opened.add_take(take)
         opened.add_take(dataclasses.replace(take_record("calm-2", T0 + timedelta(days=2)), device=""))
+        sharp = take_record("calm-2", T0 + timedelta(days=2, minutes=1))
+        sharp.features["alpha_ratio_db"] += 3.0  # brighter than the line: a sharp edge, band open below
+        sharp.verdict["metrics"]["edge"].update(value=3.5, delta=3.5, status="high", score=38)
+        opened.add_take(sharp)
         yield opened
 
 
@@ -46,7 +50,7 @@ def test_export_then_read_back_equals_the_stored_takes(store, tmp_path, fmt):
     assert path.parent == out and path.name == f"levelvoice-takes-20250601-093000.{fmt}"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     stored = list(store.iter_takes())
-    assert len(stored) == 9
+    assert len(stored) == 10
     assert read_export(path) == stored
 
 
@@ -62,13 +66,15 @@ def test_json_export_has_baselines_and_takes_with_all_metrics(store, tmp_path):
 def test_csv_export_is_a_flat_table_for_spreadsheets(store, tmp_path):
     with export_history(store, tmp_path, "csv", now=NOW).open(newline="") as handle:
         rows = list(csv.DictReader(handle))
-    assert len(rows) == 9
+    assert len(rows) == 10
     first = rows[0]
     assert first["drill_id"] == "angry-1" and first["verdict.metrics.loudness.status"] == "in"
     assert first["features.loudness_dbfs"] == "-24.0" and first["features.transcript"] == '"42"'
     assert first["verdict.metrics.loudness.band"] == "[-28.0, -20.0]"
     assert rows[1]["verdict.score"] == ""  # not judged
     assert rows[1]["features.transcript"].startswith("Ich höre")
+    assert rows[-1]["verdict.metrics.edge.status"] == "high" and rows[-1]["verdict.metrics.edge.band"] == "[null, 2.0]"
+    assert float(rows[-1]["features.cpps_db"]) == 9.8
 
 
 def test_an_empty_history_exports_an_empty_file(lv_home, tmp_path):

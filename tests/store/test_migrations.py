@@ -55,9 +55,11 @@ def test_from_an_older_version_keeps_the_history(tmp_path, old):
         assert version(store._conn()) == LATEST
         (take,) = store.takes_for_drill("angry-1")
         assert (take.features, take.score, take.rating, take.device) == ({"wpm": 120.0}, 80, 4, "USB mic")
-        assert store.latest_baseline().loudness_dbfs == -22.5
+        old_baseline = store.latest_baseline()
+        assert old_baseline.loudness_dbfs == -22.5
+        assert (old_baseline.alpha_ratio_db, old_baseline.effort_slope, old_baseline.effort) == (None, None, ())
         store.save_band_states("angry-1", bands_for(None))  # the newer tables work
-        assert len(store.band_states("angry-1")) == 4
+        assert len(store.band_states("angry-1")) == 5
         assert store.integrity_check() == "ok"
     assert "takes_by_drill" in tables(path)
 

@@ -129,6 +129,21 @@ def test_baselines_keep_every_one_and_use_the_newest(store):
     assert store.baselines() == [first, second]
 
 
+def test_a_baseline_keeps_its_edge_line_and_effort_readings(store):
+    from trainer.practice.edge import EffortReading
+
+    readings = tuple(EffortReading(effort, level, -14.0 + 0.5 * (level + 24), 25.0, 9.1, f"/c/{effort}.flac")
+                     for effort, level in (("soft", -34.0), ("comfortable", -24.0), ("projected", -14.0)))
+    saved = store.add_baseline(calm_baseline(id=None, alpha_ratio_db=-12.5, alpha_sd_db=0.6, effort_slope=0.5,
+                                             effort=readings))
+    assert store.latest_baseline() == saved and saved.effort == readings and saved.effort_slope == 0.5
+    plain = store.add_baseline(calm_baseline(id=None, created_at=T0 + timedelta(days=1), alpha_ratio_db=None))
+    assert (plain.alpha_ratio_db, plain.effort_slope, plain.effort) == (None, None, ())
+    store.set_baseline_tilt(plain.id, -11.0, 0.8)  # measured later from its own recordings
+    assert (store.latest_baseline().alpha_ratio_db, store.latest_baseline().alpha_sd_db) == (-11.0, 0.8)
+    assert store.baselines()[0] == saved
+
+
 def test_only_active_practice_counts(store):
     session = store.start_session(T0)
     assert store.touch_session(session, T0 + timedelta(minutes=2)) == 120  # first take ended

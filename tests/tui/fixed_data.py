@@ -28,8 +28,9 @@ TRANSCRIPT = ("I can hear how much this morning took out of you. Forty minutes, 
               "Tell me what that was like.")
 
 
-def features(*, loudness: float, pitch_st: float, range_st: float, rate: float, transcript: str | None = TRANSCRIPT
-             ) -> TakeFeatures:
+def features(*, loudness: float, pitch_st: float, range_st: float, rate: float, transcript: str | None = TRANSCRIPT,
+             edge: float = 0.0) -> TakeFeatures:
+    """A take's measures; its alpha ratio lies `edge` dB above the fixed baseline's line."""
     words = len(transcript.split()) if transcript else None
     syllables = count_syllables(transcript) if transcript else None
     sounding = 6.0
@@ -42,6 +43,8 @@ def features(*, loudness: float, pitch_st: float, range_st: float, rate: float, 
         articulation_rate=rate, words=words, transcript=transcript, fillers=0 if transcript else None,
         sounding_s=sounding, syllables=syllables,
         syllable_rate=None if syllables is None else round(syllables / sounding * rate / 4.6, 3),
+        alpha_ratio_db=round(-12.0 + 0.55 * (loudness + 24.0) + edge, 2), hammarberg_db=24.0,
+        slope_0_500_db_per_khz=8.0, slope_500_1500_db_per_khz=-10.0, cpps_db=9.5,
     )
 
 
@@ -56,14 +59,15 @@ def trial(latency: float = 0.9, overlap: float = 0.0) -> TrialResult:
 
 BASELINE = Baseline(id=None, created_at=NOW - timedelta(days=20), device="default", loudness_dbfs=-24.0,
                     pitch_median_st=3.0, pitch_range_st=6.0, wpm=200.0, articulation_rate=4.2,
-                    sources=("answer1.flac", "answer2.flac", "answer3.flac"), syllable_rate=4.0)
+                    sources=("answer1.flac", "answer2.flac", "answer3.flac"), syllable_rate=4.0, alpha_ratio_db=-12.0,
+                    alpha_sd_db=0.6, effort_slope=0.55)
 
 # (days ago, minutes practised) — a missed day 6 days ago is covered by no freeze yet
 PRACTICE_DAYS = [(12, 16), (11, 15), (10, 18), (9, 15), (8, 20), (7, 16), (6, 0), (5, 15), (4, 17), (3, 6),
                  (2, 15), (1, 22)]
-# (loudness dBFS, pitch st, range st, syllables/s, latency s, rating) for past takes of DRILL, oldest first
-TAKES = [(-19.0, 6.2, 9.5, 5.4, 0.1, 8), (-20.5, 5.0, 8.0, 5.1, 0.3, 7), (-21.5, 4.1, 7.5, 4.9, 0.6, 6),
-         (-22.0, 3.9, 7.0, 4.6, 0.8, 5), (-23.0, 3.5, 6.5, 4.4, 1.0, 4), (-23.5, 3.2, 6.2, 4.3, 1.1, 3)]
+# (loudness dBFS, pitch st, range st, syllables/s, latency s, rating, edge dB) for past takes of DRILL, oldest first
+TAKES = [(-19.0, 6.2, 9.5, 5.4, 0.1, 8, 4.0), (-20.5, 5.0, 8.0, 5.1, 0.3, 7, 3.1), (-21.5, 4.1, 7.5, 4.9, 0.6, 6, 2.2),
+         (-22.0, 3.9, 7.0, 4.6, 0.8, 5, 1.4), (-23.0, 3.5, 6.5, 4.4, 1.0, 4, 0.9), (-23.5, 3.2, 6.2, 4.3, 1.1, 3, 0.3)]
 
 
 def seeded_practice(home: Path) -> Practice:
@@ -76,9 +80,9 @@ def seeded_practice(home: Path) -> Practice:
         if minutes:
             start = NOW - timedelta(days=days_ago)
             store.add_practice(start, start + timedelta(minutes=minutes))
-    bands = bands_for({})
-    for i, (loud, pitch, rng, rate, latency, rating) in enumerate(TAKES):
-        f = features(loudness=loud, pitch_st=pitch, range_st=rng, rate=rate)
+    bands = bands_for({}, starts={"edge": 2.0})
+    for i, (loud, pitch, rng, rate, latency, rating, edge) in enumerate(TAKES):
+        f = features(loudness=loud, pitch_st=pitch, range_st=rng, rate=rate, edge=edge)
         verdict = judge(f, baseline, bands=bands, latency_s=latency, overlap_s=0.0)
         bands = update_bands(bands, verdict.outcomes())
         at = NOW - timedelta(days=len(TAKES) - i, minutes=5)
@@ -90,6 +94,6 @@ def seeded_practice(home: Path) -> Practice:
 
 def result_outcome(practice: Practice) -> TakeOutcome:
     """A take of DRILL as the drill screen receives it: judged against the fixed baseline and stored."""
-    f = features(loudness=-21.2, pitch_st=5.1, range_st=6.6, rate=4.6)
+    f = features(loudness=-21.2, pitch_st=5.1, range_st=6.6, rate=4.6, edge=3.1)
     outcome = practice.judge_and_store(practice.drill(DRILL), trial(latency=0.9), f)
     return replace(outcome, complete=True)

@@ -70,7 +70,7 @@ def test_play_answer_rate_repeat_and_see_it_in_the_history(pulse_rig, lv_home):
             first = screen._outcome
             assert first.take_id is not None and first.verdict is not None
             shown = {m.metric for m in first.verdict.metrics if m.status != "missing"}
-            assert shown == {"loudness", "pitch", "pace", "pitch_range", "overlap", "latency"}
+            assert shown == {"loudness", "pitch", "pace", "pitch_range", "edge", "overlap", "latency"}
             assert first.features.transcript and first.features.wpm
             text = str(screen.query_one(ResultView).render())
             assert "Score" in text and "Loudness" in text and "You said" in text

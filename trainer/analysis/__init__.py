@@ -3,7 +3,7 @@
 Nothing here imports Textual, SQLite or sounddevice. The names below are imported on
 first use, so `from trainer.analysis import model` stays light.
 
-- `acoustic_features(samples, rate)`: activity, loudness, pitch, articulation, fillers.
+- `acoustic_features(samples, rate)`: activity, loudness, pitch, articulation, fillers, voice quality.
 - `add_transcript(features, transcript)`, `analyze(samples, rate, transcriber=)`.
 - `compare(features, reference) -> Comparison`.
 - `Transcriber`, `Transcript`, `Word`, `IncrementalTranscriber`.

@@ -1,11 +1,12 @@
 """The analysis benchmark behind `levelvoice bench`: timings on a 20 s take of real speech.
 
-Side by side in one run: this engine (acoustic pass, transcript, whole analysis, and the
-transcript after the end of a take fed in real time through the recorder's own speech
-detector and incremental transcriber), a naive pipeline (librosa.pyin + RMS, then
-transcription after the take), the pitch trackers alone (ours; SwiftF0's and Praat's when
-swift-f0 and praat-parselmouth are installed, as with the test extra) and the cold
-first-call costs measured in fresh processes. Figures are medians over `runs` runs, in milliseconds.
+Side by side in one run: this engine (acoustic pass, its voice-quality part alone,
+transcript, whole analysis, and the transcript after the end of a take fed in real time
+through the recorder's own speech detector and incremental transcriber), a naive pipeline
+(librosa.pyin + RMS, then transcription after the take), the pitch trackers alone (ours;
+SwiftF0's and Praat's when swift-f0 and praat-parselmouth are installed, as with the test
+extra), Praat's CPPS beside our voice quality, and the cold first-call costs measured in
+fresh processes. Figures are medians over `runs` runs, in milliseconds.
 """
 
 from __future__ import annotations
@@ -115,6 +116,16 @@ def praat_pitch(take: np.ndarray, rate: int) -> None:
     parselmouth.Sound(take.astype(np.float64), rate).to_pitch_ac(pitch_floor=50, pitch_ceiling=500)
 
 
+def praat_cpps(take: np.ndarray, rate: int) -> float:
+    """Praat's CPPS of the whole take, with the settings clinical studies use (MEASUREMENT.md)."""
+    import parselmouth
+    from parselmouth.praat import call
+
+    cepstrogram = call(parselmouth.Sound(take.astype(np.float64), rate), "To PowerCepstrogram", 60, 0.002, 5000, 50)
+    return call(cepstrogram, "Get CPPS", False, 0.01, 0.001, 60, 330, 0.05, "parabolic", 0.001, 0, "Straight",
+                "Robust")
+
+
 def transcribe_live(take: np.ndarray, rate: int, transcriber, *, realtime: bool = True) -> tuple[Transcript, int]:
     """Feed the take in blocks as the recorder does: the app's speech detector (with its pitch) hears
     it, each phrase it finishes goes to the incremental transcriber with the trial's margins, and the
@@ -196,8 +207,9 @@ def run(speech_dir: Path | None = None, *, runs: int = 3, rate: int = 48000, mod
         live: bool = True, progress: Callable[[str], None] = lambda message: None) -> dict[str, object]:
     """Every figure of the benchmark, as a dict (milliseconds unless the key says otherwise)."""
     from trainer.analysis.pitch import pitch_track
-    from trainer.analysis.take import acoustic_features, analyze
+    from trainer.analysis.take import acoustic_features, analyze, voiced_speech
     from trainer.analysis.transcribe import Transcriber
+    from trainer.analysis.voice_quality import voice_quality
 
     take = build_take(speech_files(speech_dir), rate)
     transcriber = Transcriber(model)
@@ -229,6 +241,14 @@ def run(speech_dir: Path | None = None, *, runs: int = 3, rate: int = 48000, mod
     except ImportError:
         swift = None
     pitch = median_ms(lambda: pitch_track(take, rate), max(runs, 5))
+    mono16k, voiced = voiced_speech(take, rate)
+    quality = median_ms(lambda: voice_quality(mono16k, voiced), max(runs, 5))
+    try:
+        import parselmouth  # noqa: F401
+
+        praat_cpps_ms = median_ms(lambda: praat_cpps(take, rate), runs)
+    except ImportError:
+        praat_cpps_ms = None
     result: dict[str, object] = {
         "audio_s": round(len(take) / rate, 2),
         "rate_hz": rate,
@@ -241,6 +261,8 @@ def run(speech_dir: Path | None = None, *, runs: int = 3, rate: int = 48000, mod
         "praat_pitch_ms": praat,
         "pitch_ms": pitch,
         "swift_f0_pitch_ms": swift,
+        "voice_quality_ms": quality,
+        "praat_cpps_ms": praat_cpps_ms,
         "cold_first_ms": cold["analyze"],
         "cold_acoustic_ms": cold["acoustic"],
         "after_warm_up_acoustic_ms": cold["warm"],

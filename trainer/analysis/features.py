@@ -32,7 +32,8 @@ class Segment:
 
 
 # fields that takes stored by earlier versions lack (they read as None)
-ADDED_LATER = ("sounding_s", "syllables", "syllable_rate")
+ADDED_LATER = ("sounding_s", "syllables", "syllable_rate", "alpha_ratio_db", "hammarberg_db",
+               "slope_0_500_db_per_khz", "slope_500_1500_db_per_khz", "cpps_db")
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,13 @@ class TakeFeatures:
     sounding_s: float | None = None  # pace's time base: speech frames, every silence left out
     syllables: int | None = None  # syllables of the transcript's words (fillers left out)
     syllable_rate: float | None = None  # syllables / sounding_s (needs a transcript)
+    # voice quality over voiced speech (voice_quality.py); None with under 2 s of it, and in takes
+    # stored before these were measured
+    alpha_ratio_db: float | None = None  # energy 1-5 kHz re 50 Hz-1 kHz: rises with effort
+    hammarberg_db: float | None = None  # strongest 0-2 kHz re strongest 2-5 kHz: falls with effort
+    slope_0_500_db_per_khz: float | None = None  # slope of the long-term spectrum
+    slope_500_1500_db_per_khz: float | None = None
+    cpps_db: float | None = None  # smoothed cepstral peak prominence: how clearly periodic
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict with exactly the public key names."""
@@ -110,6 +118,7 @@ class Comparison:
     pace_ratio: float | None  # take / reference, by the practice rule (trainer.practice.pace)
     pace_basis: str | None = None  # what the ratio was counted from: "transcript+acoustic", "acoustic", ...
     pace_text: str = "pace not measured"  # the one phrase for pace: "pace ×1.31 (syllables/s, baseline 4.1)"
+    alpha_ratio_db: float | None = None  # take minus reference: spectral tilt (loudness not taken out)
 
     def to_dict(self) -> dict[str, float | str | None]:
         return {field.name: getattr(self, field.name) for field in fields(self)}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from dataclasses import replace
+from dataclasses import asdict, replace
 
 import numpy as np
 
@@ -16,6 +16,7 @@ from trainer.analysis.syllables import count_syllables
 from trainer.analysis.pitch import PITCH_RATE, pitch_stats, pitch_track
 from trainer.analysis.signal import ANALYSIS_RATE, Prepared, db, prepare, resample
 from trainer.analysis.transcribe import Transcriber, Transcript
+from trainer.analysis.voice_quality import voice_quality
 from trainer.errors import ModelError
 
 MIN_SPEECH_S = 0.3  # less speech than this counts as none
@@ -25,7 +26,8 @@ PAUSE_FRAMES = int(round(PAUSE_S / HOP_S))
 
 
 def acoustic_features(samples: np.ndarray, rate: int) -> TakeFeatures:
-    """Everything measurable without a transcript: activity, loudness, pitch, articulation, fillers.
+    """Everything measurable without a transcript: activity, loudness, pitch, articulation, fillers,
+    voice quality.
 
     `samples`: (n,) or (n, channels), float or integer, any sample rate. Transcript
     fields (wpm, words, transcript) are None; `fillers` is the acoustic count.
@@ -33,18 +35,29 @@ def acoustic_features(samples: np.ndarray, rate: int) -> TakeFeatures:
     return _acoustic(prepare(samples, rate))
 
 
-def _acoustic(prep: Prepared) -> TakeFeatures:
-    powers = frame_powers(prep.mono16k, ANALYSIS_RATE, HOP_S)
-    levels = db(powers)
+def _activity(prep: Prepared):
+    """Frame levels, loud frames, the 8 kHz copy, the pitch track, voiced and speech frames (10 ms)."""
+    levels = db(frame_powers(prep.mono16k, ANALYSIS_RATE, HOP_S))
     active = levels > speech_threshold(levels).threshold_db
     mono8k = resample(prep.mono16k, ANALYSIS_RATE, PITCH_RATE)
     track = pitch_track(mono8k, PITCH_RATE, hop_s=HOP_S, focus=active, frames=_widen(active, PAUSE_FRAMES))
     voiced = track.voiced[: len(levels)]
     speech = speech_mask(levels, voiced, HOP_S)
-    speech_s = float(np.count_nonzero(speech) * HOP_S)
-    if speech_s < MIN_SPEECH_S:
+    if np.count_nonzero(speech) * HOP_S < MIN_SPEECH_S:
         speech[:] = False
-        speech_s = 0.0
+    return levels, active, mono8k, track, voiced, speech
+
+
+def voiced_speech(samples: np.ndarray, rate: int) -> tuple[np.ndarray, np.ndarray]:
+    """The 16 kHz analysis copy and its voiced speech frames (10 ms): what voice quality is measured on."""
+    prep = prepare(samples, rate)
+    _, _, _, _, voiced, speech = _activity(prep)
+    return prep.mono16k, voiced & speech
+
+
+def _acoustic(prep: Prepared) -> TakeFeatures:
+    levels, active, mono8k, track, voiced, speech = _activity(prep)
+    speech_s = float(np.count_nonzero(speech) * HOP_S)
     segments = segments_of(speech, HOP_S)
     channels, rate = prep.channels, prep.rate
     blocks = loudness_blocks(channels, rate)
@@ -69,6 +82,7 @@ def _acoustic(prep: Prepared) -> TakeFeatures:
     sounding = sounding_frames(active, speech, HOP_S)
     articulation = articulation_rate(mono8k, PITCH_RATE, track.aperiodicity[: len(levels)], sounding, HOP_S)
     fillers = acoustic_fillers(prep.mono16k, track.f0_hz, speech, HOP_S)
+    quality = voice_quality(prep.mono16k, voiced & speech, rate=ANALYSIS_RATE, hop_s=HOP_S)
     if speech_s < SHORT_S:
         warnings.append(f"{F.TOO_SHORT}: only {speech_s:.1f} s of speech; pitch and pace need at least "
                         f"{SHORT_S:.0f} s to mean much.")
@@ -83,7 +97,7 @@ def _acoustic(prep: Prepared) -> TakeFeatures:
         pitch_range_st=_round(pitch and pitch.range_st), pitch_sd_st=_round(pitch and pitch.sd_st),
         voiced_ratio=round(float(np.count_nonzero(voiced & speech) / np.count_nonzero(speech)), 4),
         articulation_rate=_round(articulation, 3), fillers=len(fillers), warnings=tuple(warnings),
-        sounding_s=round(float(np.count_nonzero(sounding) * HOP_S), 3), **base)
+        sounding_s=round(float(np.count_nonzero(sounding) * HOP_S), 3), **asdict(quality), **base)
 
 
 def _widen(mask: np.ndarray, frames: int) -> np.ndarray:
@@ -164,6 +178,7 @@ def compare(features: TakeFeatures, reference: TakeFeatures) -> Comparison:
         pace_ratio=None if pace is None else round(pace.ratio, 3),
         pace_basis=None if pace is None else pace.basis,
         pace_text=describe(pace, "baseline"),
+        alpha_ratio_db=diff(features.alpha_ratio_db, reference.alpha_ratio_db),
     )
 
 

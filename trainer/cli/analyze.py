@@ -1,4 +1,4 @@
-"""`levelvoice analyze FILE...`: loudness, pitch and pace of recorded takes."""
+"""`levelvoice analyze FILE...`: loudness, pitch, pace and voice quality of recorded takes."""
 
 from __future__ import annotations
 
@@ -45,6 +45,10 @@ def report(name: str, features, comparison=None) -> str:
                      f"(10-90 %), SD {_num(f.pitch_sd_st, '.1f', ' st')}, voiced {_percent(f.voiced_ratio)}")
         lines.append(f"  Pace        {_pace_text(f)}; {_num(f.wpm, '.0f', ' words/min')} while speaking, "
                      f"{_num(f.words, 'd', ' words')}, {_num(f.fillers, 'd', ' fillers')} (um, uh)")
+        lines.append(f"  Voice       alpha ratio {_num(f.alpha_ratio_db, '.1f', ' dB')}, Hammarberg "
+                     f"{_num(f.hammarberg_db, '.1f', ' dB')}, slope {_num(f.slope_0_500_db_per_khz, '+.1f')} / "
+                     f"{_num(f.slope_500_1500_db_per_khz, '+.1f', ' dB/kHz')} (0-0.5 / 0.5-1.5 kHz), "
+                     f"CPPS {_num(f.cpps_db, '.1f', ' dB')}")
         if f.transcript is not None:
             lines.append(f"  Transcript  {f.transcript or '(no words recognised)'}")
     else:
@@ -53,7 +57,8 @@ def report(name: str, features, comparison=None) -> str:
     if comparison is not None:
         c = comparison
         lines.append(f"  vs baseline loudness {_num(c.loudness_db, '+.1f', ' dB')}, pitch {_num(c.pitch_st, '+.1f', ' st')}, "
-                     f"range {_num(c.pitch_range_st, '+.1f', ' st')}, {c.pace_text}")
+                     f"range {_num(c.pitch_range_st, '+.1f', ' st')}, {c.pace_text}, "
+                     f"alpha ratio {_num(c.alpha_ratio_db, '+.1f', ' dB')}")
     for warning in f.warnings:
         lines.append(f"  Warning     {warning}")
     return "\n".join(lines)
@@ -71,7 +76,7 @@ def report(name: str, features, comparison=None) -> str:
 @click.pass_context
 def analyze(ctx: click.Context, files: tuple[Path, ...], as_json: bool, model: str | None,
             baseline: Path | None, no_transcript: bool) -> None:
-    """Measure loudness, pitch and pace of recorded takes (WAV, FLAC, OGG, MP3, M4A or a video's sound).
+    """Measure loudness, pitch, pace and voice quality of recorded takes (WAV, FLAC, OGG, MP3, M4A or a video's sound).
 
     A file that cannot be read gets one line on stderr; the others are still analysed,
     and the exit status is 2.

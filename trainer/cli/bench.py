@@ -19,6 +19,8 @@ LABELS = {
     "praat_pitch_ms": "Praat pitch (when praat-parselmouth is installed)",
     "pitch_ms": "our pitch tracker alone",
     "swift_f0_pitch_ms": "SwiftF0 pitch alone (when swift-f0 is installed)",
+    "voice_quality_ms": "voice quality alone (alpha ratio, Hammarberg, slopes, CPPS; part of acoustic)",
+    "praat_cpps_ms": "Praat CPPS alone (when praat-parselmouth is installed)",
     "cold_first_ms": "first analysis in a fresh process (imports, model load)",
     "cold_acoustic_ms": "first acoustic pass in a fresh process",
     "after_warm_up_acoustic_ms": "first acoustic pass after warm_up()",

@@ -13,9 +13,9 @@ SPARKS = "▁▂▃▄▅▆▇█"
 UNSCORED_NOTE = ("* Fewer bars than takes: takes made before your first calibration count, but were not judged, "
                  "so they have no score.")
 SCORE_RULE = ("Score: each measure scores 100 inside its band and loses 50 points per band half-width outside; "
-              "the weighted mean (loudness 30, pitch 25, pace 20, pitch range 10, overlap 10, response time 5; "
-              "unmeasured ones left out) is the score when every measure is in band, so 80 or more means level; "
-              "with any measure out of band the score is 79% of it, and at most 59 after more than 1 s over "
+              "the weighted mean (loudness 25, pitch 20, pace 15, edge 15, pitch range 10, overlap 10, response "
+              "time 5; unmeasured ones left out) is the score when every measure is in band, so 80 or more means "
+              "level; with any measure out of band the score is 79% of it, and at most 59 after more than 1 s over "
               "the client.")
 PACE_RULE = ("Pace: the last take's speaking rate as a multiple of your calm pace, in syllables per second of "
              "speech (pauses left out), counted from the transcript and the sound.")

@@ -1,7 +1,8 @@
 """The adaptive bands: a staircase per drill and metric that keeps the target just beyond reach.
 
 A band is the target plus or minus `width` (dB for loudness, semitones for pitch and
-pitch range, a fraction of the target pace for pace). Every band starts wide; after
+pitch range, a fraction of the target pace for pace; for the edge, dB above the speaker's
+line, one-sided). Every band starts wide (the edge at a width its baseline sets); after
 three takes in a row inside it, it narrows one step; after two misses in a row it widens
 one step; it never leaves [narrowest, widest]. The pace band is never narrower than 10%,
 the just-noticeable difference for tempo (narrower would train noise).
@@ -31,6 +32,8 @@ STAIRCASES: dict[str, Staircase] = {
     "pitch": Staircase(start=2.0, step=0.25, narrowest=0.75, widest=3.0, unit="st"),
     "pitch_range": Staircase(start=3.0, step=0.5, narrowest=1.5, widest=5.0, unit="st"),
     "pace": Staircase(start=0.20, step=0.025, narrowest=0.10, widest=0.30, unit="fraction"),
+    # the start is the baseline's (trainer.practice.edge.edge_band_start); this one is for a baseline without
+    "edge": Staircase(start=2.0, step=0.5, narrowest=1.5, widest=6.0, unit="dB"),
 }
 ADAPTIVE_METRICS = tuple(STAIRCASES)
 
@@ -52,9 +55,11 @@ def staircase(metric: str) -> Staircase:
         raise ValueError(f"no adaptive band for metric {metric!r}; known: {', '.join(STAIRCASES)}") from None
 
 
-def initial_band(metric: str) -> BandState:
-    """The wide band every drill starts with."""
-    return BandState(metric, staircase(metric).start)
+def initial_band(metric: str, start: float | None = None) -> BandState:
+    """The wide band every drill starts with (`start`: another starting width, kept within the limits)."""
+    stairs = staircase(metric)
+    width = stairs.start if start is None else min(stairs.widest, max(stairs.narrowest, start))
+    return BandState(metric, round(width, 4))
 
 
 def update_band(state: BandState, in_band: bool) -> BandState:
@@ -71,10 +76,11 @@ def update_band(state: BandState, in_band: bool) -> BandState:
     return replace(state, streak_in=0, streak_out=streak)
 
 
-def bands_for(states: dict[str, BandState] | None) -> dict[str, BandState]:
-    """A full set of bands: the stored ones, and the starting band for any metric not yet stored."""
-    states = states or {}
-    return {metric: states.get(metric) or initial_band(metric) for metric in STAIRCASES}
+def bands_for(states: dict[str, BandState] | None, starts: dict[str, float] | None = None) -> dict[str, BandState]:
+    """A full set of bands: the stored ones, and the starting band for any metric not yet stored
+    (`starts`: starting widths other than the staircase's, e.g. the edge's from the baseline)."""
+    states, starts = states or {}, starts or {}
+    return {metric: states.get(metric) or initial_band(metric, starts.get(metric)) for metric in STAIRCASES}
 
 
 def update_bands(states: dict[str, BandState], outcomes: dict[str, bool]) -> dict[str, BandState]:

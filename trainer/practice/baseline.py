@@ -2,7 +2,9 @@
 
 A baseline combines about three spontaneous calm answers (~20 s each) by taking the
 median of each measure, so one odd answer cannot drag it. Levels are only comparable on
-the device the baseline was recorded with (see `device_warning`).
+the device the baseline was recorded with (see `device_warning`). Three readings at
+different efforts, when given, set how the voice's brightness follows its loudness
+(trainer.practice.edge).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from trainer.errors import CalibrationError
+from trainer.practice.edge import TYPICAL_SLOPE, EffortReading, calm_point, fit_effort
 from trainer.practice.measures import Measures
 from trainer.practice.pace import PACE_METHOD
 
@@ -34,6 +37,10 @@ class Baseline:
     sources: tuple[str, ...]
     syllable_rate: float | None = None  # the transcript's syllables per second (None without a transcript)
     pace_method: int = PACE_METHOD  # how its pace was measured; an older method's pace is not comparable
+    alpha_ratio_db: float | None = None  # calm answers' median; None when not measured
+    alpha_sd_db: float | None = None  # their spread around the edge line
+    effort_slope: float | None = None  # personal dB of alpha ratio per dB of level; None: typical
+    effort: tuple[EffortReading, ...] = ()  # the readings at three efforts (none in older baselines)
 
     def to_dict(self) -> dict:
         return {
@@ -48,6 +55,10 @@ class Baseline:
             "sources": list(self.sources),
             "syllable_rate": self.syllable_rate,
             "pace_method": self.pace_method,
+            "alpha_ratio_db": self.alpha_ratio_db,
+            "alpha_sd_db": self.alpha_sd_db,
+            "effort_slope": self.effort_slope,
+            "effort": [r.to_dict() for r in self.effort],
         }
 
 
@@ -62,12 +73,14 @@ def build_baseline(
     device: str,
     created_at: datetime,
     sources: Sequence[str] | None = None,
+    effort: Sequence[EffortReading] = (),
 ) -> Baseline:
     """Combine calm answers into a baseline (median of each measure).
 
     `sources` names the answers (e.g. file names); by default they are
     numbered ("Answer 1", ...). Raises `CalibrationError` when there is no answer, or when an answer has
-    too little speech or no measurable loudness: such an answer should be recorded again.
+    too little speech or no measurable loudness: such an answer should be recorded again. `effort`
+    holds the readings at three efforts (one each, or none).
     """
     names = tuple(sources) if sources is not None else tuple(f"Answer {i + 1}" for i in range(len(features_list)))
     if len(names) != len(features_list):
@@ -84,6 +97,8 @@ def build_baseline(
                 "Record it again, speaking calmly for about 20 seconds."
             )
         levels.append(level)
+    fit = fit_effort(effort)
+    alpha, spread = calm_point(features_list, TYPICAL_SLOPE if fit.slope is None else fit.slope)
     return Baseline(
         id=None,
         created_at=created_at,
@@ -95,6 +110,10 @@ def build_baseline(
         articulation_rate=_median([f.articulation_rate for f in features_list]),
         sources=names,
         syllable_rate=_median([getattr(f, "syllable_rate", None) for f in features_list]),
+        alpha_ratio_db=None if alpha is None else round(alpha, 2),
+        alpha_sd_db=spread,
+        effort_slope=fit.slope,
+        effort=tuple(effort),
     )
 
 

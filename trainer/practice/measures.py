@@ -32,6 +32,9 @@ class Measures(Protocol):
     @property
     def speech_s(self) -> float | None: ...  # seconds of speech in the answer
 
+    @property
+    def alpha_ratio_db(self) -> float | None: ...  # spectral tilt of the voiced speech (brighter: higher)
+
 
 class Offsets(Protocol):
     """A drill's shift of the target away from the calm baseline."""

@@ -5,6 +5,11 @@ Targets come from the calm baseline shifted by the drill's offsets:
 - loudness: baseline dBFS + offset, band +-width dB (adaptive);
 - pitch: baseline median (semitones) + offset, band +-width st (adaptive);
 - pitch range: baseline range, band +-width st (adaptive): below is "too flat", above "too wide";
+- edge: how far the take's alpha ratio (brightness) lies above what the speaker's own line
+  predicts at the take's loudness (trainer.practice.edge), in dB; target 0. The band is open
+  below: up to +width is in band, above is a "sharp edge", and below the line is in band
+  (adaptive, starting at 2 dB or twice the calm answers' spread around the line, whichever
+  is wider);
 - pace: the take's speaking rate divided by the baseline's, by the one pace rule in
   `trainer.practice.pace` (syllables per second of sounding speech, from the transcript
   and the acoustic nuclei). Target = the drill's pace ratio, band target x (1 +- width)
@@ -20,9 +25,9 @@ Score (shown with every verdict, see `Verdict.explain`):
 - each measured metric scores 100 inside its band and loses 50 points per band
   half-width it lies outside (0 at two half-widths out); latency loses 50 points per
   second outside its band; overlap scores 0 when out of band;
-- their weighted mean (weights in `RULES`: loudness 30, pitch 25, pace 20, pitch range
-  10, overlap 10, latency 5; metrics that could not be measured are left out and the
-  rest rescaled) is the score when every measure is in band (so 80 or more means level);
+- their weighted mean (weights in `RULES`: loudness 25, pitch 20, pace 15, edge 15,
+  pitch range 10, overlap 10, latency 5; metrics that could not be measured are left out
+  and the rest rescaled) is the score when every measure is in band (so 80 or more means level);
 - with any measure out of band the score is 79 % of that mean (so below 80);
 - with more than 1 s of talking over the client it is at most 59 (so below 60).
 
@@ -39,6 +44,7 @@ from typing import Any, Literal
 
 from trainer.practice.bands import BandState, bands_for
 from trainer.practice.baseline import Baseline
+from trainer.practice.edge import edge_band_start, edge_line
 from trainer.practice.measures import NO_OFFSETS, Measures, Offsets
 from trainer.practice.pace import pace_between
 
@@ -81,6 +87,7 @@ class Rule:
     unit: str
     measure: Callable[[Inputs], tuple] | None = None
     relative: bool = False
+    open_below: bool = False  # only the top of the band is a limit (the edge)
     judge: Callable[[str, Inputs], MetricVerdict] | None = None
 
 
@@ -141,8 +148,10 @@ class MetricVerdict:
 
     def target_text(self) -> str:
         """The target and its band, short, to stand beside the value: "×0.95 ±20%", "-24.0 dBFS ±4.0"."""
-        if self.status == "missing" or self.low is None:
+        if self.status == "missing" or self.high is None:
             return ""
+        if self.low is None:  # open below (the edge)
+            return f"up to {self.high - self.target:+.1f} {self.unit}"
         if self.metric == "overlap":
             return "none"
         if self.metric == "latency":
@@ -156,6 +165,8 @@ class MetricVerdict:
         return f"{self.target:.1f} {self.unit} ±{self.high - self.target:.1f}"
 
     def _band(self) -> str:
+        if self.low is None:  # open below (the edge): anything up to the top is in band
+            return f"up to {self.high - self.target:+.1f} {self.unit}"
         if self.unit == "ratio":
             return f"±{(self.high / self.target - 1) * 100:.0f}%"
         return f"±{(self.high - self.target):.1f} {self.unit}"
@@ -178,7 +189,7 @@ class Verdict:
 
     def explain(self) -> str:
         """How the score was made, e.g.
-        "score 73 = 79% of 92.5 (loudness out of band); 92.5 = (75x30 loudness + ...) / 100"."""
+        "score 74 = 79% of 93.8 (loudness out of band); 93.8 = (75x25 loudness + ...) / 100"."""
         measured = [m for m in self.metrics if m.score is not None]
         if not measured:
             return "score 0: nothing could be measured"
@@ -241,9 +252,10 @@ def _banded(metric: str, inputs: Inputs, width: float) -> MetricVerdict:
     if value is None or target is None:
         return _missing(metric)
     half = target * width if rule.relative else width
-    low, high = target - half, target + half
-    outside = low - value if value < low else value - high if value > high else 0.0
-    status: Status = "low" if value < low else "high" if value > high else "in"
+    low, high = (None if rule.open_below else target - half), target + half
+    below = low is not None and value < low
+    outside = low - value if below else value - high if value > high else 0.0
+    status: Status = "low" if below else "high" if value > high else "in"
     score = max(0, _round(100 - POINTS_PER_WIDTH * outside / half))
     return MetricVerdict(metric, rule.label, value, target, low, high, value - target, rule.unit, status, score,
                          rule.weight, detail[0] if detail else "")
@@ -254,6 +266,13 @@ def _pace(inputs: Inputs) -> tuple:
     if pace is None:
         return None, None
     return pace.ratio, inputs.offsets.pace_ratio, f"{pace.unit}, your calm {pace.reference_rate:.1f}"
+
+
+def _edge(inputs: Inputs) -> tuple:
+    """dB above the speaker's line at the take's loudness (target 0); None without a line or a tilt."""
+    line = edge_line(inputs.baseline)
+    value = None if line is None else line.edge_db(inputs.features)
+    return (None, None) if value is None else (round(value, 2), 0.0)
 
 
 def _latency(metric: str, inputs: Inputs) -> MetricVerdict:
@@ -283,11 +302,12 @@ def _pitch_target(i: Inputs) -> float | None:
 
 
 RULES: dict[str, Rule] = {
-    "loudness": Rule("Loudness", 30, ("too quiet", "too loud"), "dB",
+    "loudness": Rule("Loudness", 25, ("too quiet", "too loud"), "dB",
                      measure=lambda i: (i.features.loudness_dbfs, i.baseline.loudness_dbfs + i.offsets.loudness_db)),
-    "pitch": Rule("Pitch", 25, ("too low", "too high"), "st",
+    "edge": Rule("Edge", 15, ("", "sharp edge"), "dB", measure=_edge, open_below=True),
+    "pitch": Rule("Pitch", 20, ("too low", "too high"), "st",
                   measure=lambda i: (i.features.pitch_median_st, _pitch_target(i))),
-    "pace": Rule("Pace", 20, ("too slow", "too fast"), "ratio", measure=_pace, relative=True),
+    "pace": Rule("Pace", 15, ("too slow", "too fast"), "ratio", measure=_pace, relative=True),
     "pitch_range": Rule("Pitch range", 10, ("too flat", "too wide"), "st",
                         measure=lambda i: (i.features.pitch_range_st, i.baseline.pitch_range_st)),
     "overlap": Rule("Overlap", 10, ("", "talked over the client"), "s", judge=_overlap),
@@ -344,10 +364,10 @@ def judge(
 ) -> Verdict:
     """Judge a take against the baseline shifted by the drill's `offsets`, within the drill's `bands`.
 
-    Bands not given start at their initial width. Latency and overlap come from the
-    audio engine and are left out (missing) when not given.
+    Bands not given start at their initial width (the edge's from the baseline). Latency and
+    overlap come from the audio engine and are left out (missing) when not given.
     """
-    widths = bands_for(dict(bands or {}))
+    widths = bands_for(dict(bands or {}), starts={"edge": edge_band_start(baseline)})
     inputs = Inputs(features, baseline, offsets, latency_s, overlap_s)
     metrics = tuple(rule.judge(name, inputs) if rule.judge else _banded(name, inputs, widths[name].width)
                     for name, rule in RULES.items())

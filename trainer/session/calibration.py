@@ -1,8 +1,10 @@
 """Calibration: the therapist's own calm voice becomes the target.
 
 A level check first (is the microphone too quiet, too loud, or silent?), then three
-spontaneous answers of about 20 s to neutral prompts, measured and combined into a
-`Baseline` (trainer.practice.baseline). Recordings stay in the private data folder.
+spontaneous answers of about 20 s to neutral prompts, then one short text read at three
+efforts (soft, comfortable, projected), measured and combined into a `Baseline`
+(trainer.practice.baseline; the readings set the voice's edge line, trainer.practice.edge).
+Recordings stay in the private data folder.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,7 @@ import numpy as np
 
 from trainer import paths
 from trainer.errors import CalibrationError
+from trainer.practice.edge import EFFORTS  # the order of the readings (the screens use it from here)
 
 Post = Callable[[Any], None]
 
@@ -37,6 +40,18 @@ TOO_QUIET_DBFS = -42.0
 TOO_LOUD_PEAK_DBFS = -1.0
 ANSWER_HANGOVER_S = 3.0  # a calm answer has thinking pauses: wait longer before ending it
 ANSWER_MAX_S = 35.0
+
+# read at each effort; written for this project (about 12 s, mostly voiced sounds)
+EFFORT_TEXT = ("When the sun comes out after the rain, the light passes through the falling drops, and a bright "
+               "arc of colour appears across the sky. People stop, point it out to one another, and for a moment "
+               "the whole street slows down.")
+EFFORT_HOW = {
+    "soft": "softly, as if to someone sitting right beside you (not a whisper)",
+    "comfortable": "in your comfortable voice, as if to someone across a table",
+    "projected": "projected, as if to the back of a room (strong, not shouting)",
+}
+READING_HANGOVER_S = 2.0
+READING_MAX_S = 30.0
 
 
 def prompts_for(day: dt.date) -> list[str]:
@@ -66,6 +81,22 @@ class CalibrationAnswer:
         if f.wpm:
             parts.append(f"{f.wpm:.0f} words/min")
         return "Answer measured: " + ", ".join(parts) + "."
+
+
+@dataclass(frozen=True)
+class EffortAnswer:
+    """One reading of `EFFORT_TEXT` at one effort, measured."""
+
+    effort: str
+    path: Path
+    features: Any  # TakeFeatures
+    reading: Any  # trainer.practice.edge.EffortReading
+
+    @property
+    def summary(self) -> str:
+        r = self.reading
+        return (f"{self.effort.capitalize()} reading measured: {self.features.speech_s:.0f} s of speech, "
+                f"{r.loudness_dbfs:.0f} dBFS, brightness (alpha ratio) {r.alpha_ratio_db:.1f} dB.")
 
 
 def judge_level(features) -> LevelCheck:
@@ -147,19 +178,52 @@ def record_answer(practice, index: int, *, post: Post, stop: threading.Event) ->
     return CalibrationAnswer(Path(trial.take_path), features)
 
 
-def save_baseline(practice, answers: Sequence[CalibrationAnswer]):
-    """Combine the answers into a baseline and store it (every baseline is kept; the newest is used)."""
+def record_effort(practice, effort: str, *, post: Post, stop: threading.Event) -> EffortAnswer:
+    """Record `EFFORT_TEXT` read at one effort until the reading ends, and measure it.
+
+    Raises `CalibrationError` when nothing was heard or too little voice to measure, so that
+    this one reading can be done again (the recording is kept either way).
+    """
+    from trainer.analysis import acoustic_features
+    from trainer.audio.events import PhraseFinished
+    from trainer.audio.trial import run_trial
+    from trainer.media import read_audio
+    from trainer.practice.edge import effort_reading
+
+    moment = practice.now().astimezone(practice.tz)
+    folder = paths.ensure_private_dir(paths.data_dir() / "calibration")
+    path = folder / f"{moment.strftime('%Y-%m-%d-%H%M%S')}-{effort}.flac"
+    settings = practice.settings
+    trial = run_trial(
+        _silence(), path, input_device=settings.input_device, output_device=settings.output_device, cue=False,
+        hangover_s=READING_HANGOVER_S, max_s=READING_MAX_S, no_response_s=10.0, stop=stop,
+        samplerate=settings.sample_rate,
+        on_event=lambda event: None if isinstance(event, PhraseFinished) else post(event),
+    )
+    if trial.no_response:
+        raise CalibrationError(trial.message or "No reading heard: check the microphone.")
+    audio = read_audio(trial.take_path, mono=True)
+    features = acoustic_features(audio.samples, audio.rate)
+    return EffortAnswer(effort, Path(trial.take_path), features, effort_reading(effort, features, trial.take_path))
+
+
+def save_baseline(practice, answers: Sequence[CalibrationAnswer], efforts: Sequence[EffortAnswer] = ()):
+    """Combine the answers (and the effort readings) into a baseline and store it (every baseline is
+    kept; the newest is used)."""
     from trainer.practice.baseline import build_baseline
 
     baseline = build_baseline([a.features for a in answers], device=practice.input_device_name,
-                              created_at=practice.now(), sources=[str(a.path) for a in answers])
+                              created_at=practice.now(), sources=[str(a.path) for a in answers],
+                              effort=[e.reading for e in efforts])
     return practice.store.add_baseline(baseline)
 
 
-def baseline_from_files(practice, files: Sequence[Path | str]):
-    """A baseline from existing recordings of the therapist's calm voice."""
-    from trainer.analysis import analyze
+def baseline_from_files(practice, files: Sequence[Path | str], efforts: Mapping[str, Path | str] | None = None):
+    """A baseline from existing recordings of the therapist's calm voice, and (optionally) of the
+    effort text read softly, comfortably and projected (`efforts`: effort -> file)."""
+    from trainer.analysis import acoustic_features, analyze
     from trainer.media import read_audio
+    from trainer.practice.edge import effort_reading
 
     answers = []
     for file in files:
@@ -169,7 +233,35 @@ def baseline_from_files(practice, files: Sequence[Path | str]):
             raise CalibrationError(f"{file} hits full scale (it clips), so it cannot show your calm voice; use a "
                                    "recording made a little further from the microphone.")
         answers.append(CalibrationAnswer(Path(file), features))
-    return save_baseline(practice, answers)
+    readings = []
+    for effort in EFFORTS if efforts else ():
+        audio = read_audio(efforts[effort], mono=True)
+        features = acoustic_features(audio.samples, audio.rate)
+        try:
+            reading = effort_reading(effort, features, efforts[effort])
+        except CalibrationError as err:
+            raise CalibrationError(f"{efforts[effort]}: {err}") from err
+        readings.append(EffortAnswer(effort, Path(efforts[effort]), features, reading))
+    return save_baseline(practice, answers, readings)
+
+
+def calm_tilt(baseline) -> tuple[float | None, float | None]:
+    """The calm answers' alpha ratio and spread for a baseline saved before voice quality was
+    measured, from its recordings when they are still there; (None, None) otherwise."""
+    from trainer.analysis import acoustic_features
+    from trainer.errors import TrainerError
+    from trainer.media import read_audio
+    from trainer.practice.edge import TYPICAL_SLOPE, calm_point
+
+    measured = []
+    for source in baseline.sources:
+        try:
+            audio = read_audio(source, mono=True)
+        except (TrainerError, OSError):
+            continue
+        measured.append(acoustic_features(audio.samples, audio.rate))
+    alpha, spread = calm_point(measured, baseline.effort_slope or TYPICAL_SLOPE)
+    return (None if alpha is None else round(alpha, 2)), spread
 
 
 def describe_baseline(baseline) -> str:
@@ -185,4 +277,19 @@ def describe_baseline(baseline) -> str:
         parts.append(f"pace {pace:.1f} syllables/s")
     if baseline.wpm is not None:
         parts.append(f"{baseline.wpm:.0f} words/min")
+    if baseline.alpha_ratio_db is not None:
+        from trainer.practice.edge import TYPICAL_SLOPE
+
+        slope = baseline.effort_slope
+        how = (f"rising {slope:.2f} dB per dB of loudness as your readings show" if slope is not None else
+               f"rising a typical {TYPICAL_SLOPE:.1f} dB per dB of loudness")
+        parts.append(f"brightness (alpha ratio) {baseline.alpha_ratio_db:.1f} dB, {how}")
     return f"Your calm baseline: {', '.join(parts)} (microphone: {baseline.device})."
+
+
+def calibration_report(baseline) -> str:
+    """The baseline in one sentence, then what to fix in the effort readings, if anything."""
+    from trainer.practice.edge import effort_warning
+
+    warning = effort_warning(baseline)
+    return describe_baseline(baseline) + ("" if warning is None else f"\n{warning}")

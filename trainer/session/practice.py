@@ -79,6 +79,7 @@ TREND_METRICS = (
     ("pitch", "pitch (semitones re 100 Hz)"),
     ("pitch_range", "pitch range (semitones)"),
     ("pace", "pace (ratio to your calm pace)"),
+    ("edge", "edge (dB brighter than your loudness explains)"),
     ("latency", "response time (s)"),
 )
 
@@ -106,6 +107,7 @@ class Practice:
         self.recovered_takes = 0
         self.recovery_notes: list[str] = []  # what reconciling the takes folder could not do, one line each
         self.library_problems: list[str] = []
+        self._tilt_measured: dict[int, tuple] = {}  # older baselines: brightness measured from their recordings
 
     @classmethod
     def open(cls, *, clock: Callable[[], dt.datetime] = _utc_now, transcribe: bool = True) -> Practice:
@@ -503,12 +505,13 @@ class Practice:
         """(baseline, verdict, bands after this take): verdict None without a baseline or speech;
         bands None when nothing moves (no verdict, or a take that does not count)."""
         from trainer.practice.bands import bands_for, update_bands
+        from trainer.practice.edge import edge_band_start
         from trainer.practice.verdict import judge
 
-        baseline = self.store.latest_baseline()
+        baseline = self.baseline()
         if baseline is None or features.speech_s <= 0:
             return baseline, None, None
-        bands = bands_for(band_states)
+        bands = bands_for(band_states, starts={"edge": edge_band_start(baseline)})
         verdict = judge(features, baseline, offsets=drill.offsets, bands=bands,
                         latency_s=trial.latency_s, overlap_s=trial.overlap_s)
         return baseline, verdict, update_bands(bands, verdict.outcomes()) if counted else None
@@ -576,11 +579,39 @@ class Practice:
         with recording_lock():
             return record_answer(self, index, post=post, stop=stop)
 
-    def save_calibration(self, answers) -> str:
-        """Store the baseline from the answers; returns it described in one sentence."""
-        from trainer.session.calibration import describe_baseline, save_baseline
+    def record_effort_reading(self, effort: str, *, post: Post, stop: threading.Event):
+        from trainer.session.calibration import record_effort
 
-        return describe_baseline(save_baseline(self, answers))
+        with recording_lock():
+            return record_effort(self, effort, post=post, stop=stop)
+
+    def save_calibration(self, answers, efforts=()) -> str:
+        """Store the baseline from the answers and effort readings; returns it described in one
+        sentence, then a second line when the readings need fixing (automatic gain control)."""
+        from trainer.session.calibration import calibration_report, save_baseline
+
+        return calibration_report(save_baseline(self, answers, efforts))
+
+    def baseline(self):
+        """The baseline in use (the newest), or None. A baseline saved before voice quality was
+        measured gets its calm brightness from its own recordings, once, when they are still there."""
+        baseline = self.store.latest_baseline()
+        if baseline is None or baseline.alpha_ratio_db is not None:
+            return baseline
+        from dataclasses import replace
+
+        from trainer.errors import StoreError
+        from trainer.session.calibration import calm_tilt
+
+        if baseline.id not in self._tilt_measured:
+            self._tilt_measured[baseline.id] = calm_tilt(baseline)
+            if self._tilt_measured[baseline.id][0] is not None:
+                try:
+                    self.store.set_baseline_tilt(baseline.id, *self._tilt_measured[baseline.id])
+                except StoreError:  # kept for this run; the take itself must still be stored
+                    pass
+        alpha, spread = self._tilt_measured[baseline.id]
+        return baseline if alpha is None else replace(baseline, alpha_ratio_db=alpha, alpha_sd_db=spread)
 
     # ---- devices and settings ----
 

@@ -113,6 +113,14 @@ MIGRATIONS: tuple[str, ...] = (
         strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now')));
     CREATE TABLE takes_folders (folder TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL) WITHOUT ROWID;
     """,
+    # 7: the voice's edge line (trainer.practice.edge): calm alpha ratio and its spread, the personal
+    # slope from the effort readings, and the readings themselves (JSON list)
+    """
+    ALTER TABLE baselines ADD COLUMN alpha_ratio_db REAL;
+    ALTER TABLE baselines ADD COLUMN alpha_sd_db REAL;
+    ALTER TABLE baselines ADD COLUMN effort_slope REAL;
+    ALTER TABLE baselines ADD COLUMN effort TEXT NOT NULL DEFAULT '[]';
+    """,
 )
 LATEST = len(MIGRATIONS)
 

@@ -21,7 +21,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
@@ -30,6 +30,7 @@ from trainer import paths
 from trainer.errors import DiskFullError, StoreError
 from trainer.practice.bands import BandState
 from trainer.practice.baseline import Baseline
+from trainer.practice.edge import EffortReading
 from trainer.practice.streaks import Interval, day_start, streak_status
 from trainer.practice.trend import trend_word
 from trainer.practice.verdict import WEIGHTS
@@ -375,7 +376,7 @@ class Store:
         """A metric over a drill's takes that count, oldest first; with `limit`, only the most recent.
 
         `metric` is "score" (overall score), a verdict metric ("loudness", "pitch", "pace",
-        "pitch_range", "overlap", "latency": value, band and status as judged), or a
+        "pitch_range", "edge", "overlap", "latency": value, band and status as judged), or a
         feature name (e.g. "wpm": the measured value). Takes without a value are left out.
         """
         if not _NAME.match(metric):
@@ -492,12 +493,21 @@ class Store:
         with self._write() as conn:
             cursor = conn.execute(
                 "INSERT INTO baselines (created_at, device, loudness_dbfs, pitch_median_st, pitch_range_st, wpm, "
-                "articulation_rate, sources, syllable_rate, pace_method) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "articulation_rate, sources, syllable_rate, pace_method, alpha_ratio_db, alpha_sd_db, effort_slope, "
+                "effort) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (iso(baseline.created_at), baseline.device, baseline.loudness_dbfs, baseline.pitch_median_st,
                  baseline.pitch_range_st, baseline.wpm, baseline.articulation_rate, json.dumps(list(baseline.sources)),
-                 baseline.syllable_rate, baseline.pace_method),
+                 baseline.syllable_rate, baseline.pace_method, baseline.alpha_ratio_db, baseline.alpha_sd_db,
+                 baseline.effort_slope, json.dumps([r.to_dict() for r in baseline.effort])),
             )
-        return Baseline(int(cursor.lastrowid), *_baseline_fields(baseline))
+        return replace(baseline, id=int(cursor.lastrowid))
+
+    @_guarded
+    def set_baseline_tilt(self, baseline_id: int, alpha_ratio_db: float | None, alpha_sd_db: float | None) -> None:
+        """Fill in the calm alpha ratio of a baseline saved before it was measured (from its answers)."""
+        with self._write() as conn:
+            conn.execute("UPDATE baselines SET alpha_ratio_db = ?, alpha_sd_db = ? WHERE id = ?",
+                         (alpha_ratio_db, alpha_sd_db, baseline_id))
 
     @_guarded
     def latest_baseline(self) -> Baseline | None:
@@ -677,7 +687,8 @@ _VALID_FEATURES = "CASE WHEN json_valid(features) THEN features END"
 _TAKE_COLUMNS = ("id, drill_id, at, session_id, baseline_id, difficulty, audio_path, features, verdict, rating, "
                  "device, overflows, interrupted, latency_s, overlap_s, stopped_by, counted")
 _BASELINE_COLUMNS = ("id, created_at, device, loudness_dbfs, pitch_median_st, pitch_range_st, wpm, "
-                     "articulation_rate, sources, syllable_rate, pace_method")
+                     "articulation_rate, sources, syllable_rate, pace_method, alpha_ratio_db, alpha_sd_db, "
+                     "effort_slope, effort")
 
 
 def _take(row: tuple) -> TakeRecord:
@@ -700,12 +711,8 @@ def _take(row: tuple) -> TakeRecord:
 
 def _baseline(row: tuple) -> Baseline:
     return Baseline(row[0], parse_time(row[1]), row[2], row[3], row[4], row[5], row[6], row[7],
-                    tuple(json.loads(row[8])), row[9], row[10])
-
-
-def _baseline_fields(b: Baseline) -> tuple:
-    return (b.created_at, b.device, b.loudness_dbfs, b.pitch_median_st, b.pitch_range_st, b.wpm,
-            b.articulation_rate, b.sources, b.syllable_rate, b.pace_method)
+                    tuple(json.loads(row[8])), row[9], row[10], alpha_ratio_db=row[11], alpha_sd_db=row[12],
+                    effort_slope=row[13], effort=tuple(EffortReading.from_dict(r) for r in json.loads(row[14])))
 
 
 def _json(value: Mapping[str, Any]) -> str:

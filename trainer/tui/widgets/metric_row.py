@@ -8,16 +8,22 @@ IN_BAND = "in band"
 BAR_WIDTH = 17
 
 
-def band_bar(value: float | None, low: float | None, high: float | None, width: int = BAR_WIDTH) -> Text:
+def band_bar(value: float | None, low: float | None, high: float | None, width: int = BAR_WIDTH, *,
+             target: float | None = None) -> Text:
     """`·····━━━━●━━━·····`: the band in the middle third, the marker where the value lies.
 
-    The bar spans the band plus its own width on each side; values beyond show ◀ or ▶.
+    The bar spans the band plus its own width on each side; values beyond show ◀ or ▶. A band
+    open below (`low` None, `target` given: the edge, where anything up to `high` is in band)
+    is drawn from the left end to its top: `━━━━━━━━━●━━·····`.
     """
+    open_below = low is None and high is not None and target is not None and high > target
+    if open_below:
+        low = 2 * target - high
     if value is None or low is None or high is None or high <= low:
         return Text("·" * width, style="dim")
     span = high - low
     left, right = low - span, high + span
-    first, last = width // 3, width - width // 3 - 1
+    first, last = 0 if open_below else width // 3, width - width // 3 - 1
     if value < left:
         position, marker = 0, "◀"
     elif value > right:
@@ -27,7 +33,8 @@ def band_bar(value: float | None, low: float | None, high: float | None, width: 
     text = Text()
     for i in range(width):
         if i == position:
-            text.append(marker, style="bold green" if low <= value <= high else "bold yellow")
+            inside = value <= high if open_below else low <= value <= high
+            text.append(marker, style="bold green" if inside else "bold yellow")
         elif first <= i <= last:
             text.append("━", style="cyan")
         else:

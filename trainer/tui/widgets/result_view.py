@@ -31,11 +31,13 @@ def _value_text(metric, features) -> str:
         return f"×{metric.value:.2f}"
     if metric.metric == "loudness":
         return f"{metric.value:.1f} dBFS"
+    if metric.metric == "edge":  # already a difference: dB above the speaker's own line
+        return f"{metric.value:+.1f} dB"
     return _number(metric.value, metric.unit)
 
 
 def _delta_text(metric) -> str:
-    if metric.value is None or metric.metric in ("overlap", "latency"):
+    if metric.value is None or metric.metric in ("overlap", "latency", "edge"):
         return ""
     return metric.amount()
 
@@ -94,7 +96,7 @@ class ResultView(Static):
             text.append("\n")
             for m in verdict.metrics:
                 status, in_band = _status_text(m)
-                bar = band_bar(m.value, m.low, m.high) if wide else Text("")
+                bar = band_bar(m.value, m.low, m.high, target=m.target) if wide else Text("")
                 text.append_text(metric_line(m.label, _value_text(m, features), m.target_text(), _delta_text(m),
                                              status, in_band, bar, with_target=not narrow))
                 text.append("\n")
