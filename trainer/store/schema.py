@@ -92,6 +92,10 @@ MIGRATIONS: tuple[str, ...] = (
         WHERE NOT json_valid(features) OR json_extract(features, '$.speech_s') < 3.0;
     CREATE INDEX takes_counted_by_drill ON takes (counted, drill_id, at);
     """,
+    # 5: the therapist's own short note on a take (typed on the result screen; shown in the report)
+    """
+    ALTER TABLE takes ADD COLUMN note TEXT;
+    """,
 )
 LATEST = len(MIGRATIONS)
 
