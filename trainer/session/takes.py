@@ -9,6 +9,7 @@ moment later. The take's audio file is never deleted here, whatever fails.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -17,9 +18,11 @@ from typing import Any
 
 from trainer import paths
 from trainer.errors import ModelError
-from trainer.session.events import AnalysisWaiting, ResultReady, TakeFailed, TakeOutcome, TranscriptReady
+from trainer.session.review import against_best, phrase_review, with_words
+from trainer.session.events import AnalysisWaiting, ResultReady, ReviewReady, TakeFailed, TakeOutcome, TranscriptReady
 
 Post = Callable[[Any], None]
+log = logging.getLogger("levelvoice.session")
 
 
 def take_path_for(drill_id: str, moment: dt.datetime) -> Path:
@@ -150,18 +153,35 @@ class TakeRunner:
         outcome = practice.judge_and_store(drill, trial, features)
         practice.touch(counts=outcome.counted)  # the take's own time is practice only if it counts
         post(ResultReady(outcome))
+        outcome = self._review(outcome, audio, start_s, post)
+        review = outcome.review
         if features.speech_s > 0:
             try:
                 transcript = self._finish_transcript(phrases, audio, start_s)
                 features = add_transcript(features, transcript)
+                if review is not None and transcript.words:
+                    review = with_words(review, transcript.words)
             except ModelError as err:
                 features = without_transcript(features, str(err))
             if outcome.take_id is not None:
                 practice.store.update_take_features(outcome.take_id, features.to_dict())
-        complete = replace(outcome, features=features, complete=True,
+        complete = replace(outcome, features=features, complete=True, review=review,
                            warnings=practice.warnings_for(trial, features))
         post(TranscriptReady(complete))
         return complete
+
+    def _review(self, outcome: TakeOutcome, audio, start_s: float, post: Post) -> TakeOutcome:
+        """The take phrase by phrase and beside the personal best, posted as `ReviewReady`. A review
+        that fails is logged and left out: the take itself is already stored and shown."""
+        try:
+            reviewed = replace(outcome, review=phrase_review(outcome.features, outcome.verdict, outcome.trial, audio,
+                                                             start_s),
+                               best=against_best(self.practice.store, outcome.drill_id, outcome.take_id))
+        except Exception:  # an extra view of a stored take must never cost the take or its transcript
+            log.exception("review of take %s failed", outcome.take_id)
+            return outcome
+        post(ReviewReady(reviewed))
+        return reviewed
 
     def _finish_transcript(self, phrases: _Phrases, audio, start_s: float):
         """The whole transcript: phrases done during the take, plus the tail after the last one.
