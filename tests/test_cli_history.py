@@ -60,9 +60,12 @@ def test_stats_json(history, lv_home):
     assert data["today_minutes"] >= 15 and data["current_streak"] == 3 and data["best_streak"] == 3
     assert data["freezes"] == 0 and 1 <= data["days_this_month"] <= 3
     drills = {d["id"]: d for d in data["drills"]}
-    assert drills["angry-father"]["takes"] == 4 and drills["angry-father"]["last_score"] == 93
-    # the last take was 6 dB too loud: loudness scores 75, so (75x30 + 100x70) / 100 = 92.5 -> 93
-    assert drills["angry-father"]["recent_scores"] == [100, 100, 100, 93]
+    assert drills["angry-father"]["takes"] == 4 and drills["angry-father"]["last_score"] == 73
+    # the last take was 6 dB too loud: loudness scores 75, (75x30 + 100x70) / 100 = 92.5, and a miss
+    # scores 79% of that: 73
+    assert drills["angry-father"]["recent_scores"] == [100, 100, 100, 73]
+    assert drills["angry-father"]["last_pace"] == pytest.approx(4.4 / 4.5, abs=0.001)  # articulation rates
+    assert drills["angry-father"]["last_pace_detail"] == "syllables/s, your calm 4.5"
     assert drills["sad-silence"]["last_score"] is None
     assert data["baseline"]["device"] == "USB mic"
 
@@ -72,7 +75,9 @@ def test_stats_text_shows_streak_trend_and_score_rule(history, lv_home):
     assert done.returncode == 0, done.stderr
     assert "Streak       3 days (best 3)" in done.stdout
     assert "angry-father" in done.stdout and "goal reached" in done.stdout
-    assert "weighted mean (loudness 30" in done.stdout
+    assert "weighted mean (loudness 30" in done.stdout and "80 or more means level" in done.stdout
+    assert "Pace: the last take's speaking rate as a multiple of your calm pace" in done.stdout
+    assert "×0.98" in done.stdout
 
 
 def test_stats_follows_the_daily_goal_setting(history, lv_home):

@@ -48,8 +48,10 @@ def test_json_for_one_file_is_one_object_with_exactly_the_keys(lv_home):
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
     assert isinstance(data, dict)
-    assert list(data) == ["file"] + KEYS
+    assert list(data) == ["file"] + KEYS + ["pace"]
     assert data["file"] == str(MALE)
+    # the take's own pace: the transcript's syllables per second of speech, saying so
+    assert data["pace"] == {"syllables_per_s": data["syllable_rate"], "counted": "from the transcript"}
     assert data["words"] >= 35 and data["wpm"] > 100 and "Westminster" in data["transcript"]
     assert all(isinstance(pair, list) and len(pair) == 2 for pair in data["segments"])
     assert done.stderr == ""
@@ -104,12 +106,18 @@ def test_baseline_comparison(lv_home, tmp_path):
                home=lv_home)
     assert done.returncode == 0, done.stderr
     louder_item, same_item = json.loads(done.stdout)
-    assert set(louder_item["baseline"]) == {"file", "loudness_db", "pitch_st", "pitch_range_st", "pace_ratio"}
+    assert set(louder_item["baseline"]) == {"file", "loudness_db", "pitch_st", "pitch_range_st", "pace_ratio",
+                                            "pace_basis", "pace_text"}
     assert louder_item["baseline"]["loudness_db"] == pytest.approx(6.0, abs=0.1)
+    calm = same_item["articulation_rate"]
     assert same_item["baseline"] == {"file": str(FEMALE), "loudness_db": 0.0, "pitch_st": 0.0,
-                                     "pitch_range_st": 0.0, "pace_ratio": 1.0}
+                                     "pitch_range_st": 0.0, "pace_ratio": 1.0, "pace_basis": "acoustic",
+                                     "pace_text": f"pace ×1.00 (syllables/s, baseline {calm:.1f})"}
+    assert same_item["pace"] == {"syllables_per_s": calm, "counted": "syllable nuclei, from the sound"}
     plain = run("analyze", "--no-transcript", "--baseline", str(FEMALE), str(louder), home=lv_home)
     assert "vs baseline loudness +6.0 dB" in plain.stdout
+    assert f"pace ×1.00 (syllables/s, baseline {calm:.1f})" in plain.stdout
+    assert f"pace {calm:.1f} syllables/s of speech (syllable nuclei, from the sound)" in plain.stdout
 
 
 def test_a_bad_baseline_stops_with_one_line(lv_home, tmp_path):

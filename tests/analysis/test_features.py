@@ -19,7 +19,7 @@ from trainer.analysis.transcribe import Transcript, Word
 KEYS = ["duration_s", "onset_s", "offset_s", "speech_s", "pause_ratio", "segments", "loudness_dbfs",
         "loudness_lufs", "loudness_sd_db", "peak_dbfs", "clipping", "pitch_median_hz", "pitch_median_st",
         "pitch_range_st", "pitch_sd_st", "voiced_ratio", "wpm", "articulation_rate", "words", "transcript",
-        "fillers", "warnings"]
+        "fillers", "warnings", "sounding_s", "syllables", "syllable_rate"]
 
 
 def plain_types(value) -> bool:
@@ -65,8 +65,10 @@ def test_add_transcript_counts_words_fillers_and_pace():
     done = add_transcript(features, transcript)
     assert done.words == 6 and done.transcript == transcript.text
     assert done.fillers == max(3, features.fillers)
-    span_min = (features.offset_s - features.onset_s) / 60
-    assert done.wpm == pytest.approx(6 / span_min, abs=0.05)
+    speaking_min = features.sounding_s / 60  # words per minute of sounding speech, like the syllables
+    assert done.wpm == pytest.approx(6 / speaking_min, abs=0.05)
+    assert done.syllables == 6  # so, I, think, we, can, try: the fillers are not syllables of words
+    assert done.syllable_rate == pytest.approx(6 / features.sounding_s, abs=0.001)
     assert done.articulation_rate == features.articulation_rate  # the acoustic fields stay
 
 
@@ -84,15 +86,19 @@ def test_compare_with_a_reference():
     assert isinstance(diff, Comparison)
     assert diff.loudness_db == pytest.approx(6.0, abs=0.05)
     assert diff.pitch_st == pytest.approx(0.0, abs=0.05) and diff.pitch_range_st == pytest.approx(0.0, abs=0.05)
-    assert diff.pace_ratio == pytest.approx(1.0, abs=0.01)  # articulation rate, as the verdict uses
-    with_words = compare(add_transcript(louder, Transcript("a b c d", ())), add_transcript(base, Transcript("a b", ())))
-    assert with_words.pace_ratio == pytest.approx(1.0, abs=0.01)  # still articulation rate, not the word counts
+    assert diff.pace_ratio == pytest.approx(1.0, abs=0.01) and diff.pace_basis == "acoustic"
+    same_words = compare(add_transcript(louder, Transcript("a b c d", ())), add_transcript(base, Transcript("a b c d", ())))
+    assert same_words.pace_ratio == pytest.approx(1.0, abs=0.01) and same_words.pace_basis == "transcript+acoustic"
+    # a transcript that lost half the words disagrees with the sound: the acoustic ratio alone
+    lost = compare(add_transcript(louder, Transcript("a b c d", ())), add_transcript(base, Transcript("a b", ())))
+    assert lost.pace_ratio == pytest.approx(1.0, abs=0.01) and lost.pace_basis == "acoustic"
     louder_no_rate = dataclasses.replace(add_transcript(louder, Transcript("a b c d", ())), articulation_rate=None)
     no_rate = compare(louder_no_rate, add_transcript(base, Transcript("a b", ())))
-    assert no_rate.pace_ratio == pytest.approx(2.0, abs=0.03)  # wpm only when a side lacks the rate
+    assert no_rate.pace_ratio == pytest.approx(2.0, abs=0.03) and no_rate.pace_basis == "transcript"
     silent = acoustic_features(np.zeros(16000, np.float32), 16000)
     assert compare(silent, base) == Comparison(None, None, None, None)
-    assert set(diff.to_dict()) == {"loudness_db", "pitch_st", "pitch_range_st", "pace_ratio"}
+    assert set(diff.to_dict()) == {"loudness_db", "pitch_st", "pitch_range_st", "pace_ratio", "pace_basis",
+                                   "pace_text"}
 
 
 def test_analysis_stays_free_of_ui_audio_and_storage_and_imports_lazily():

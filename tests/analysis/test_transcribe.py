@@ -50,7 +50,8 @@ def test_analyze_fills_pace_and_transcript(speech, transcriber):
     features = analyze(samples, rate, transcriber=transcriber)
     acoustic = features_of(path)
     assert features.words >= 35 and KNOWN_WORDS[path.stem] <= set(split_words(features.transcript))
-    assert 120 < features.wpm < 260
+    assert 120 < features.wpm < 320  # words per minute of sounding speech (every pause left out), read aloud
+    assert 4.5 < features.syllable_rate < 7.5 and features.syllables >= 50
     assert features.articulation_rate == acoustic.articulation_rate and features.speech_s == acoustic.speech_s
     assert not features.warnings
 

@@ -123,7 +123,9 @@ def test_this_take_beside_the_best_and_the_baseline_measure_by_measure():
     assert (rows["loudness"].this_status, rows["loudness"].best_status) == ("high", "in")
     assert rows["pitch"].calm == pytest.approx(100 * 2 ** (8 / 12), abs=0.01)  # the baseline's 8 st, in Hz
     assert rows["pitch"].this == pytest.approx(168.2)
-    assert rows["pace"].calm == 4.5 and rows["pace"].this == 4.8
+    assert rows["pace"].calm == 1.0  # pace is the ratio to the calm pace, as the verdict has it
+    assert rows["pace"].this == pytest.approx(this.verdict["metrics"]["pace"]["value"], abs=0.01)
+    assert rows["pace"].this == pytest.approx(4.8 / 4.5, abs=0.01)
     assert (rows["latency"].this, rows["latency"].best, rows["latency"].calm) == (0.1, 0.9, None)
     assert rows["latency"].this_status == "low"
     assert (rows["overlap"].this, rows["overlap"].this_status) == (1.4, "high")

@@ -72,3 +72,41 @@ def test_a_take_cut_short_says_why_first_and_does_not_count(settings_home):
     (stored,) = list(practice.store.iter_takes())
     assert stored.stopped_by == "device_lost" and stored.interrupted and not stored.counted
     practice.close()
+
+
+FEMALE_TEXT = ("Mrs. Allen said Catherine the next morning. Will there be any harm in my calling on Miss Tilney "
+               "today? I shall not be easy till I have explained everything. Go by all means, my dear, only put "
+               "on a white gown. Miss Tilney always wears white.")
+
+
+def test_the_transcript_judges_the_take_again_and_its_bands_move_once(settings_home):
+    """The acoustic verdict is stored at once; the transcript's pace then decides the stored verdict,
+    score and band moves, stepped from the bands the take started with (not a second step)."""
+    from tests.analysis.variants import speech_tempo
+    from trainer.analysis import add_transcript
+    from trainer.analysis.transcribe import Transcript
+    from trainer.practice.baseline import build_baseline
+
+    audio = read_audio(SPEECH_FILES[0], mono=True)
+    calm = add_transcript(acoustic_features(audio.samples, audio.rate), Transcript(FEMALE_TEXT, ()))
+    practice = open_practice(transcribe=False)
+    practice.store.add_baseline(build_baseline([calm], device="default", created_at=practice.now()))
+    drill = practice.drill(DRILL)
+    faster = acoustic_features(speech_tempo(audio.samples, audio.rate, 1.3), audio.rate)
+    before = practice.store.band_states(drill.id)
+    first = practice.judge_and_store(drill, _trial(SPEECH_FILES[0]), faster)
+    after_first = practice.store.band_states(drill.id)
+    assert after_first["loudness"].streak_in == 1 and first.verdict.metric("pace").detail.startswith("syllables/s")
+
+    final = practice.complete_take(first, drill, add_transcript(faster, Transcript(FEMALE_TEXT, ())), before)
+    pace = final.verdict.metric("pace")
+    assert pace.value != first.verdict.metric("pace").value  # the transcript's count took part
+    assert pace.value == pytest.approx(1.3, rel=0.055) and pace.status == "high"
+    assert final.complete and final.features.syllable_rate is not None
+    stored = practice.store.take(first.take_id)
+    assert stored.verdict == final.verdict.to_dict() and stored.score == final.verdict.score
+    assert stored.features["syllable_rate"] == final.features.syllable_rate
+    bands = practice.store.band_states(drill.id)
+    assert bands["loudness"].streak_in == 1  # one take, one step: not two
+    assert bands["pace"].streak_out == 1 and bands["pace"].streak_in == 0
+    practice.close()

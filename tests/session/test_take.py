@@ -110,8 +110,14 @@ def test_a_take_is_judged_stored_then_completed_with_the_transcript(pulse_rig, s
     assert trial.stopped_by == "silence" and not trial.interrupted and not trial.no_response
     assert trial.latency_s > 0.2 and trial.overlap_s == 0
 
-    # completed: the same take with transcript and pace in words per minute
-    assert complete.complete and complete.take_id == acoustic.take_id and complete.verdict == verdict
+    # completed: the same take with transcript, judged again: pace now counts the transcript's syllables too
+    assert complete.complete and complete.take_id == acoustic.take_id
+    final = complete.verdict
+    assert [m for m in final.metrics if m.metric != "pace"] == [m for m in verdict.metrics if m.metric != "pace"]
+    assert final.metric("pace").status == "in" and final.score >= 80
+    if baseline.syllable_rate is not None:  # the baseline has a transcript too
+        assert complete.features.syllable_rate is not None
+        assert final.metric("pace").value != verdict.metric("pace").value
     assert complete.features.transcript and complete.features.words > 10 and complete.features.wpm > 0
     assert _word_overlap(complete.features.transcript, Transcriber().transcribe(*_mono(voice)).text) > 0.7
     assert complete.features.speech_s == features.speech_s
@@ -123,7 +129,7 @@ def test_a_take_is_judged_stored_then_completed_with_the_transcript(pulse_rig, s
     assert stored.id == acoustic.take_id
     assert stored.features == _json(complete.features.to_dict())
     assert TakeFeatures.from_dict(stored.features).transcript == complete.features.transcript
-    assert stored.verdict == _json(verdict.to_dict()) and stored.score == verdict.score
+    assert stored.verdict == _json(final.to_dict()) and stored.score == final.score
     assert stored.latency_s == pytest.approx(trial.latency_s) and stored.overlap_s == trial.overlap_s
     assert stored.baseline_id == baseline.id and stored.difficulty == drill.difficulty
     assert stored.at == START + dt.timedelta(seconds=120)
@@ -137,13 +143,13 @@ def test_a_take_is_judged_stored_then_completed_with_the_transcript(pulse_rig, s
     assert stat.S_IMODE(audio.stat().st_mode) == 0o600
     assert sf.info(audio).duration == pytest.approx(trial.take_duration_s, abs=0.01)
 
-    # the staircase moved one step for this drill, from the verdict's outcomes
-    expected = update_bands(bands_for(None), verdict.outcomes())
+    # the staircase moved one step for this drill (once, not again with the transcript), from the final outcomes
+    expected = update_bands(bands_for(None), final.outcomes())
     assert practice.store.band_states(drill.id) == expected
     assert practice.take_count(drill.id) == 1
     # practice time: 2 minutes to the end of the take, 1 more until the drill screen closed
     assert practice.minutes_today() == pytest.approx(3.0)
-    assert practice.recent_takes(drill.id)[0].score == verdict.score
+    assert practice.recent_takes(drill.id)[0].score == final.score
     practice.close()
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from trainer import config
 from trainer.analysis.features import Segment, TakeFeatures
+from trainer.analysis.syllables import count_syllables
 from trainer.audio.trial import TrialResult
 from trainer.practice.bands import bands_for, update_bands
 from trainer.practice.baseline import Baseline
@@ -30,13 +31,17 @@ TRANSCRIPT = ("I can hear how much this morning took out of you. Forty minutes, 
 def features(*, loudness: float, pitch_st: float, range_st: float, rate: float, transcript: str | None = TRANSCRIPT
              ) -> TakeFeatures:
     words = len(transcript.split()) if transcript else None
+    syllables = count_syllables(transcript) if transcript else None
+    sounding = 6.0
     return TakeFeatures(
         duration_s=9.0, onset_s=0.8, offset_s=7.9, speech_s=6.3, pause_ratio=0.11,
         segments=(Segment(0.8, 4.1), Segment(4.5, 7.9)), loudness_dbfs=loudness, loudness_lufs=loudness + 2.5,
         loudness_sd_db=2.1, peak_dbfs=loudness + 14, clipping=False,
         pitch_median_hz=round(100 * 2 ** (pitch_st / 12), 1), pitch_median_st=pitch_st, pitch_range_st=range_st,
-        pitch_sd_st=range_st / 3, voiced_ratio=0.72, wpm=None if words is None else round(words / 7.1 * 60, 1),
+        pitch_sd_st=range_st / 3, voiced_ratio=0.72, wpm=None if words is None else round(words / sounding * 60, 1),
         articulation_rate=rate, words=words, transcript=transcript, fillers=0 if transcript else None,
+        sounding_s=sounding, syllables=syllables,
+        syllable_rate=None if syllables is None else round(syllables / sounding * rate / 4.6, 3),
     )
 
 
@@ -50,8 +55,8 @@ def trial(latency: float = 0.9, overlap: float = 0.0) -> TrialResult:
 
 
 BASELINE = Baseline(id=None, created_at=NOW - timedelta(days=20), device="default", loudness_dbfs=-24.0,
-                    pitch_median_st=3.0, pitch_range_st=6.0, wpm=150.0, articulation_rate=4.2,
-                    sources=("answer1.flac", "answer2.flac", "answer3.flac"))
+                    pitch_median_st=3.0, pitch_range_st=6.0, wpm=200.0, articulation_rate=4.2,
+                    sources=("answer1.flac", "answer2.flac", "answer3.flac"), syllable_rate=4.0)
 
 # (days ago, minutes practised) — a missed day 6 days ago is covered by no freeze yet
 PRACTICE_DAYS = [(12, 16), (11, 15), (10, 18), (9, 15), (8, 20), (7, 16), (6, 0), (5, 15), (4, 17), (3, 6),

@@ -31,6 +31,10 @@ class Segment:
         return self.end_s - self.start_s
 
 
+# fields that takes stored by earlier versions lack (they read as None)
+ADDED_LATER = ("sounding_s", "syllables", "syllable_rate")
+
+
 @dataclass(frozen=True)
 class TakeFeatures:
     """Loudness, pitch and pace of one take. Units are in the names; None = not measurable."""
@@ -51,12 +55,15 @@ class TakeFeatures:
     pitch_range_st: float | None  # 10th to 90th percentile span
     pitch_sd_st: float | None
     voiced_ratio: float | None  # voiced share of speech frames
-    wpm: float | None  # words per minute over onset..offset (needs a transcript)
-    articulation_rate: float | None  # syllables per second of speech (acoustic)
+    wpm: float | None  # words per minute of sounding speech (needs a transcript)
+    articulation_rate: float | None  # syllable nuclei per second of sounding speech (acoustic)
     words: int | None
     transcript: str | None
     fillers: int | None  # filled pauses (um, uh): acoustic, and from the transcript when present
     warnings: tuple[str, ...] = ()
+    sounding_s: float | None = None  # pace's time base: speech frames, every silence left out
+    syllables: int | None = None  # syllables of the transcript's words (fillers left out)
+    syllable_rate: float | None = None  # syllables / sounding_s (needs a transcript)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict with exactly the public key names."""
@@ -76,10 +83,10 @@ class TakeFeatures:
     def from_dict(cls, data: dict[str, Any]) -> TakeFeatures:
         """The inverse of `to_dict` (also accepts segments as {"start_s", "end_s"} objects)."""
         names = {field.name for field in fields(cls)}
-        missing = names - set(data)
+        missing = names - set(data) - set(ADDED_LATER)
         if missing:
             raise ValueError(f"take features lack {', '.join(sorted(missing))}")
-        values = {name: data[name] for name in names}
+        values = {name: data[name] for name in names if name in data}
         values["segments"] = tuple(_segment(item) for item in data["segments"])
         values["warnings"] = tuple(str(w) for w in data["warnings"])
         values["clipping"] = bool(data["clipping"])
@@ -100,7 +107,9 @@ class Comparison:
     loudness_db: float | None  # take minus reference, speech-only RMS level
     pitch_st: float | None  # take minus reference, median pitch
     pitch_range_st: float | None  # take minus reference, 10-90 % pitch span
-    pace_ratio: float | None  # take / reference: articulation rate when both have it, else wpm
+    pace_ratio: float | None  # take / reference, by the practice rule (trainer.practice.pace)
+    pace_basis: str | None = None  # what the ratio was counted from: "transcript+acoustic", "acoustic", ...
+    pace_text: str = "pace not measured"  # the one phrase for pace: "pace ×1.31 (syllables/s, baseline 4.1)"
 
-    def to_dict(self) -> dict[str, float | None]:
+    def to_dict(self) -> dict[str, float | str | None]:
         return {field.name: getattr(self, field.name) for field in fields(self)}

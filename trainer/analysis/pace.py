@@ -1,11 +1,13 @@
 """Pace: syllable nuclei (articulation rate), filled pauses, and words from a transcript.
 
-Syllable nuclei follow de Jong & Wempe (2009): peaks of the smoothed intensity contour
-that stand out by about 2 dB from the dips on both sides, lie within 25 dB of the
-loudest speech, and are voiced. Articulation rate = nuclei per second of sounding speech.
-On the three test voices it counts 13-20 % fewer syllables than their text has (peak
+Syllable nuclei follow de Jong & Wempe (2009): peaks of the smoothed vowel-band intensity
+contour that stand out by about 2 dB from the dips on both sides, lie within 25 dB of the
+loudest speech, and are voiced (see `articulation_rate` for what keeps the count steady
+when speech is faster or slower). Articulation rate = nuclei per second of sounding speech
+(`sounding_frames`), the time base that the transcript's syllables and words per minute
+share. On the three test voices it counts fewer syllables than their text has (peak
 picking misses syllables that run together), consistently, so it compares well with the
-speaker's own baseline.
+speaker's own baseline; docs/practice.md gives its accuracy.
 
 A filled pause (um, uh, er) is found acoustically as a short stretch of speech between
 pauses that is almost entirely one sustained voiced sound: voiced for most of its length,
@@ -22,7 +24,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from trainer.analysis.activity import frame_powers, runs
+from trainer.analysis.activity import PAUSE_S, frame_powers, runs
 from trainer.analysis.pitch import semitones
 from trainer.analysis.signal import db
 
@@ -32,7 +34,8 @@ NUCLEUS_SHARES = (0.15, 0.2, 0.25)  # contour smoothing, as a share of the sylla
 NUCLEUS_DIPS_DB = (1.5, 2.0, 2.5, 3.0)
 NUCLEUS_RANGE_DB = 25.0
 FIRST_SMOOTHING_S = 0.04
-
+PERIODIC = (0.2, 0.5)  # aperiodicity: fully voiced at or below the first, unvoiced at or above the second
+VOICED_SHARE = (0.1, 0.5)  # a peak counts in full when this share of its surroundings is voiced, not at all below
 FILLER_MIN_S = 0.25  # a filler lasts at least this long ...
 FILLER_MAX_S = 1.2  # ... and at most this long
 FILLER_VOICED = 0.75  # voiced share of its frames
@@ -50,17 +53,30 @@ def _contour(envelope: np.ndarray, smoothing_s: float) -> np.ndarray:
     return db(np.convolve(envelope, window / window.sum(), mode="same"))
 
 
-def _nuclei(envelope: np.ndarray, voiced: np.ndarray, speech: np.ndarray, smoothing_s: float) -> np.ndarray:
-    """Prominence (dB) of each voiced intensity peak within 25 dB of the loudest speech."""
+def _nuclei(envelope: np.ndarray, voicing: np.ndarray, sounding: np.ndarray,
+            smoothing_s: float) -> tuple[np.ndarray, np.ndarray]:
+    """Prominence (dB) and weight (0..1, how voiced its surroundings are) of each intensity peak
+    in sounding speech within 25 dB of the loudest speech."""
     from scipy.signal import find_peaks
 
     level = _contour(envelope, smoothing_s)
     peaks, props = find_peaks(level, prominence=min(NUCLEUS_DIPS_DB))
-    inside = level[speech]
+    inside = level[sounding]
     rank = int(0.99 * (len(inside) - 1))
     loudest = np.partition(inside, rank)[rank]  # 99th percentile
-    keep = speech[peaks] & voiced[peaks] & (level[peaks] >= loudest - NUCLEUS_RANGE_DB)
-    return props["prominences"][keep]
+    keep = sounding[peaks] & (level[peaks] >= loudest - NUCLEUS_RANGE_DB)
+    peaks = peaks[keep]
+    half = max(1, int(round(smoothing_s / ENVELOPE_HOP_S)))
+    total = np.concatenate(([0.0], np.cumsum(voicing)))
+    lo, hi = np.clip(peaks - half, 0, len(voicing)), np.clip(peaks + half + 1, 0, len(voicing))
+    share = (total[hi] - total[lo]) / np.maximum(hi - lo, 1)
+    low, high = VOICED_SHARE
+    return props["prominences"][keep], np.clip((share - low) / (high - low), 0.0, 1.0)
+
+
+def _count(nuclei: tuple[np.ndarray, np.ndarray], dip_db: float) -> float:
+    prominences, weights = nuclei
+    return float(weights[prominences >= dip_db].sum())
 
 
 @lru_cache(maxsize=8)
@@ -70,15 +86,33 @@ def _band_filter(band: tuple[float, float], rate: int) -> np.ndarray:
     return butter(4, band, btype="band", fs=rate, output="sos")
 
 
-def articulation_rate(samples: np.ndarray, rate: int, voiced: np.ndarray, speech: np.ndarray,
-                      sounding: np.ndarray, hop_s: float) -> float | None:
-    """Syllable nuclei per second of sounding speech (frames above the speech threshold).
+def sounding_frames(active: np.ndarray, speech: np.ndarray, hop_s: float) -> np.ndarray:
+    """Frames above the speech threshold within a pause's length (250 ms) of speech.
 
-    De Jong & Wempe's peak picking depends on how far the contour is smoothed, which
-    would make the count drift with the tempo. Here the smoothing is a share of the
-    speaker's own syllable period, found by iterating from a first guess, and the count
-    is averaged over a few smoothings, dip depths and vowel bands, so that a borderline
-    peak moves the result a little instead of a whole syllable.
+    The time base of pace: silences of any length fall out, so a speaker who shortens
+    a 300 ms pause to 200 ms does not gain "speaking time", while the quiet edges of
+    words (a final "s", a soft onset) stay in.
+    """
+    frames = int(round(PAUSE_S / hop_s))
+    near = np.convolve(speech.astype(np.float32), np.ones(2 * frames + 1, np.float32), mode="same") > 0.5
+    return active & near
+
+
+def articulation_rate(samples: np.ndarray, rate: int, aperiodicity: np.ndarray, sounding: np.ndarray,
+                      hop_s: float) -> float | None:
+    """Syllable nuclei per second of sounding speech (see `sounding_frames`).
+
+    Peaks of the vowel-band intensity contour (de Jong & Wempe 2009), with three changes
+    that keep the count steady when the same words are spoken faster or slower:
+
+    - the contour is smoothed by a share of the speaker's own syllable period, found by
+      iterating from a first guess, so a stretched vowel is smoothed more and does not
+      split into two peaks;
+    - a peak is weighed by how voiced its surroundings are (voicing itself graded by the
+      pitch tracker's aperiodicity) instead of being kept or dropped on one frame's
+      voicing, which flips at the edges of voiced sounds;
+    - the count is averaged over a few smoothings, dip depths and vowel bands, so that a
+      borderline peak moves the result a little instead of a whole syllable.
     """
     from scipy.signal import sosfilt
 
@@ -86,21 +120,24 @@ def articulation_rate(samples: np.ndarray, rate: int, voiced: np.ndarray, speech
     if seconds <= 0:
         return None
     repeat = int(round(hop_s / ENVELOPE_HOP_S))
+    low, high = PERIODIC
+    voicing = np.clip((high - aperiodicity) / (high - low), 0.0, 1.0)
     rates = []
     for band in NUCLEUS_BANDS_HZ:
         filtered = sosfilt(_band_filter(band, rate), samples).astype(np.float32)
         envelope = frame_powers(filtered, rate, ENVELOPE_HOP_S)
-        n = min(len(envelope), len(voiced) * repeat)
+        n = min(len(envelope), len(sounding) * repeat)
         envelope = envelope[:n]
-        v, s = np.repeat(voiced, repeat)[:n], np.repeat(speech, repeat)[:n]
+        v, s = np.repeat(voicing, repeat)[:n], np.repeat(sounding, repeat)[:n]
         if not s.any():
             return None
-        guess = max(len(_nuclei(envelope, v, s, FIRST_SMOOTHING_S)), 1) / seconds
+        guess = max(_count(_nuclei(envelope, v, s, FIRST_SMOOTHING_S), min(NUCLEUS_DIPS_DB)), 1.0) / seconds
         for _ in range(3):
-            guess = max(len(_nuclei(envelope, v, s, NUCLEUS_SHARES[1] / guess)), 1) / seconds
+            nuclei = _nuclei(envelope, v, s, NUCLEUS_SHARES[1] / guess)
+            guess = max(_count(nuclei, min(NUCLEUS_DIPS_DB)), 1.0) / seconds
         for share in NUCLEUS_SHARES:
-            prominences = _nuclei(envelope, v, s, share / guess)
-            rates.extend(np.count_nonzero(prominences >= dip) / seconds for dip in NUCLEUS_DIPS_DB)
+            nuclei = _nuclei(envelope, v, s, share / guess)
+            rates.extend(_count(nuclei, dip) / seconds for dip in NUCLEUS_DIPS_DB)
     return float(np.mean(rates))
 
 

@@ -11,7 +11,8 @@ from trainer.analysis import features as F
 from trainer.analysis.activity import HOP_S, PAUSE_S, frame_powers, segments_of, speech_mask, speech_threshold
 from trainer.analysis.features import Comparison, TakeFeatures
 from trainer.analysis.loudness import clips, loudness_blocks, loudness_spread_db, peak_dbfs, speech_rms_dbfs
-from trainer.analysis.pace import acoustic_fillers, articulation_rate, count_words, split_words
+from trainer.analysis.pace import acoustic_fillers, articulation_rate, count_words, is_filler, sounding_frames, split_words
+from trainer.analysis.syllables import count_syllables
 from trainer.analysis.pitch import PITCH_RATE, pitch_stats, pitch_track
 from trainer.analysis.signal import ANALYSIS_RATE, Prepared, db, prepare, resample
 from trainer.analysis.transcribe import Transcriber, Transcript
@@ -65,7 +66,8 @@ def _acoustic(prep: Prepared) -> TakeFeatures:
     onset, offset = segments[0].start_s, segments[-1].end_s
     level = speech_rms_dbfs(prep.mono, rate, segments)
     pitch = pitch_stats(track, speech)
-    articulation = articulation_rate(mono8k, PITCH_RATE, voiced, speech, speech & active, HOP_S)
+    sounding = sounding_frames(active, speech, HOP_S)
+    articulation = articulation_rate(mono8k, PITCH_RATE, track.aperiodicity[: len(levels)], sounding, HOP_S)
     fillers = acoustic_fillers(prep.mono16k, track.f0_hz, speech, HOP_S)
     if speech_s < SHORT_S:
         warnings.append(f"{F.TOO_SHORT}: only {speech_s:.1f} s of speech; pitch and pace need at least "
@@ -80,7 +82,8 @@ def _acoustic(prep: Prepared) -> TakeFeatures:
         pitch_median_hz=_round(pitch and pitch.median_hz), pitch_median_st=_round(pitch and pitch.median_st),
         pitch_range_st=_round(pitch and pitch.range_st), pitch_sd_st=_round(pitch and pitch.sd_st),
         voiced_ratio=round(float(np.count_nonzero(voiced & speech) / np.count_nonzero(speech)), 4),
-        articulation_rate=_round(articulation, 3), fillers=len(fillers), warnings=tuple(warnings), **base)
+        articulation_rate=_round(articulation, 3), fillers=len(fillers), warnings=tuple(warnings),
+        sounding_s=round(float(np.count_nonzero(sounding) * HOP_S), 3), **base)
 
 
 def _widen(mask: np.ndarray, frames: int) -> np.ndarray:
@@ -93,13 +96,21 @@ def _round(value: float | None, places: int = 2) -> float | None:
 
 
 def add_transcript(features: TakeFeatures, transcript: Transcript) -> TakeFeatures:
-    """Fill wpm, words, transcript and fillers from a transcript of the same take."""
+    """Fill wpm, words, syllables, transcript and fillers from a transcript of the same take.
+
+    Words per minute and syllables per second are over the same time base as the acoustic
+    pace (sounding speech, silences left out), so they move with it.
+    """
     if features.speech_s <= 0 or features.onset_s is None or features.offset_s is None:
         return features
-    words, spoken_fillers = count_words(split_words(transcript.text))
-    span = features.offset_s - features.onset_s
-    return replace(features, wpm=round(words / span * 60.0, 1) if span > 0 else None, words=words,
-                   transcript=transcript.text, fillers=max(features.fillers or 0, spoken_fillers))
+    tokens = split_words(transcript.text)
+    words, spoken_fillers = count_words(tokens)
+    syllables = count_syllables(" ".join(w for w in tokens if not is_filler(w)))
+    sounding = features.sounding_s or (features.offset_s - features.onset_s)  # older features lack sounding_s
+    return replace(features, wpm=round(words / sounding * 60.0, 1) if sounding > 0 else None, words=words,
+                   transcript=transcript.text, fillers=max(features.fillers or 0, spoken_fillers),
+                   syllables=syllables,
+                   syllable_rate=round(syllables / sounding, 3) if sounding and syllables else None)
 
 
 def without_transcript(features: TakeFeatures, reason: str) -> TakeFeatures:
@@ -143,18 +154,16 @@ def compare(features: TakeFeatures, reference: TakeFeatures) -> Comparison:
     def diff(a: float | None, b: float | None) -> float | None:
         return None if a is None or b is None else round(a - b, 2)
 
-    # the same rule as the practice verdict: articulation rate (pauses excluded), wpm only without it
-    if features.articulation_rate and reference.articulation_rate:
-        pace = features.articulation_rate / reference.articulation_rate
-    elif features.wpm and reference.wpm:
-        pace = features.wpm / reference.wpm
-    else:
-        pace = None
+    from trainer.practice.pace import describe, pace_between  # the same rule as the practice verdict
+
+    pace = pace_between(features, reference)
     return Comparison(
         loudness_db=diff(features.loudness_dbfs, reference.loudness_dbfs),
         pitch_st=diff(features.pitch_median_st, reference.pitch_median_st),
         pitch_range_st=diff(features.pitch_range_st, reference.pitch_range_st),
-        pace_ratio=None if pace is None else round(pace, 3),
+        pace_ratio=None if pace is None else round(pace.ratio, 3),
+        pace_basis=None if pace is None else pace.basis,
+        pace_text=describe(pace, "baseline"),
     )
 
 

@@ -22,6 +22,14 @@ def _num(value: float | int | None, fmt: str, unit: str = "") -> str:
     return "n/a" if value is None else f"{value:{fmt}}{unit}"
 
 
+def _pace_text(features) -> str:
+    """The take's own pace: syllables per second of speech, and what counted them."""
+    from trainer.practice.pace import own_pace
+
+    pace = own_pace(features)
+    return "pace not measured" if pace is None else f"pace {pace[0]:.1f} syllables/s of speech ({pace[1]})"
+
+
 def report(name: str, features, comparison=None) -> str:
     """A short human-readable report of one take."""
     f = features
@@ -35,8 +43,8 @@ def report(name: str, features, comparison=None) -> str:
         lines.append(f"  Pitch       median {_num(f.pitch_median_hz, '.0f', ' Hz')} "
                      f"({_num(f.pitch_median_st, '+.1f', ' st')} re 100 Hz), range {_num(f.pitch_range_st, '.1f', ' st')} "
                      f"(10-90 %), SD {_num(f.pitch_sd_st, '.1f', ' st')}, voiced {_percent(f.voiced_ratio)}")
-        lines.append(f"  Pace        {_num(f.wpm, '.0f', ' words/min')}, {_num(f.articulation_rate, '.1f', ' syllables/s')}"
-                     f", {_num(f.words, 'd', ' words')}, {_num(f.fillers, 'd', ' fillers')} (um, uh)")
+        lines.append(f"  Pace        {_pace_text(f)}; {_num(f.wpm, '.0f', ' words/min')} while speaking, "
+                     f"{_num(f.words, 'd', ' words')}, {_num(f.fillers, 'd', ' fillers')} (um, uh)")
         if f.transcript is not None:
             lines.append(f"  Transcript  {f.transcript or '(no words recognised)'}")
     else:
@@ -45,7 +53,7 @@ def report(name: str, features, comparison=None) -> str:
     if comparison is not None:
         c = comparison
         lines.append(f"  vs baseline loudness {_num(c.loudness_db, '+.1f', ' dB')}, pitch {_num(c.pitch_st, '+.1f', ' st')}, "
-                     f"range {_num(c.pitch_range_st, '+.1f', ' st')}, pace x{_num(c.pace_ratio, '.2f')}")
+                     f"range {_num(c.pitch_range_st, '+.1f', ' st')}, {c.pace_text}")
     for warning in f.warnings:
         lines.append(f"  Warning     {warning}")
     return "\n".join(lines)
@@ -96,7 +104,11 @@ def analyze(ctx: click.Context, files: tuple[Path, ...], as_json: bool, model: s
             continue
         comparison = compare(features, reference) if reference is not None else None
         if as_json:
-            item = {"file": str(path), **features.to_dict()}
+            from trainer.practice.pace import own_pace
+
+            pace = own_pace(features)
+            item = {"file": str(path), **features.to_dict(),
+                    "pace": None if pace is None else {"syllables_per_s": pace[0], "counted": pace[1]}}
             if comparison is not None:
                 item["baseline"] = {"file": str(baseline), **comparison.to_dict()}
             results.append(item)

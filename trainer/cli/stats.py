@@ -9,8 +9,12 @@ import click
 
 SPARKS = "▁▂▃▄▅▆▇█"
 SCORE_RULE = ("Score: each measure scores 100 inside its band and loses 50 points per band half-width outside; "
-              "the overall score is their weighted mean (loudness 30, pitch 25, pace 20, pitch range 10, "
-              "overlap 10, response time 5; unmeasured ones left out).")
+              "the weighted mean (loudness 30, pitch 25, pace 20, pitch range 10, overlap 10, response time 5; "
+              "unmeasured ones left out) is the score when every measure is in band, so 80 or more means level; "
+              "with any measure out of band the score is 79% of it, and at most 59 after more than 1 s over "
+              "the client.")
+PACE_RULE = ("Pace: the last take's speaking rate as a multiple of your calm pace, in syllables per second of "
+             "speech (pauses left out), counted from the transcript and the sound.")
 
 
 def sparkline(scores: tuple[int, ...]) -> str:
@@ -38,11 +42,12 @@ def render(stats, baseline, tz) -> list[str]:
         lines.append("No takes yet. Open the app with `levelvoice` and practise a drill.")
         return lines
     width = max(5, *(len(d.id) for d in stats.drills))
-    lines.append(f"{'Drill':<{width}}  takes  last  trend   last 10 scores")
+    lines.append(f"{'Drill':<{width}}  takes  last   pace  trend   last 10 scores")
     for d in stats.drills:
         last = "-" if d.last_score is None else str(d.last_score)
-        lines.append(f"{d.id:<{width}}  {d.takes:>5}  {last:>4}  {d.trend:<6}  {sparkline(d.recent_scores)}")
-    lines += ["", SCORE_RULE]
+        pace = "-" if d.last_pace is None else f"×{d.last_pace:.2f}"
+        lines.append(f"{d.id:<{width}}  {d.takes:>5}  {last:>4}  {pace:>5}  {d.trend:<6}  {sparkline(d.recent_scores)}")
+    lines += ["", SCORE_RULE, PACE_RULE]
     return lines
 
 

@@ -62,7 +62,7 @@ def _print_text(values: dict, outcome) -> None:
     f = outcome.features
     click.echo(f"speech: {f.speech_s:.1f} s, loudness {_number(f.loudness_dbfs)} dBFS, "
                f"pitch {_number(f.pitch_median_hz)} Hz, range {_number(f.pitch_range_st)} st, "
-               f"{_number(f.articulation_rate)} syllables/s, {_number(f.wpm)} words/min, fillers {f.fillers}")
+               f"{_number(f.wpm)} words/min while speaking, fillers {f.fillers}")
     if f.transcript:
         click.echo(f"transcript: {f.transcript}")
     if outcome.verdict is not None:

@@ -74,7 +74,7 @@ def update_band(state: BandState, in_band: bool) -> BandState:
 def bands_for(states: dict[str, BandState] | None) -> dict[str, BandState]:
     """A full set of bands: the stored ones, and the starting band for any metric not yet stored."""
     states = states or {}
-    return {metric: states.get(metric) or initial_band(metric) for metric in ADAPTIVE_METRICS}
+    return {metric: states.get(metric) or initial_band(metric) for metric in STAIRCASES}
 
 
 def update_bands(states: dict[str, BandState], outcomes: dict[str, bool]) -> dict[str, BandState]:

@@ -14,6 +14,7 @@ from datetime import datetime
 
 from trainer.errors import CalibrationError
 from trainer.practice.measures import Measures
+from trainer.practice.pace import PACE_METHOD
 
 MIN_SPEECH_S = 3.0  # an answer with less speech than this cannot be measured reliably
 
@@ -31,6 +32,8 @@ class Baseline:
     wpm: float | None
     articulation_rate: float | None
     sources: tuple[str, ...]
+    syllable_rate: float | None = None  # the transcript's syllables per second (None without a transcript)
+    pace_method: int = PACE_METHOD  # how its pace was measured; an older method's pace is not comparable
 
     def to_dict(self) -> dict:
         return {
@@ -43,6 +46,8 @@ class Baseline:
             "wpm": self.wpm,
             "articulation_rate": self.articulation_rate,
             "sources": list(self.sources),
+            "syllable_rate": self.syllable_rate,
+            "pace_method": self.pace_method,
         }
 
 
@@ -89,6 +94,7 @@ def build_baseline(
         wpm=_median([f.wpm for f in features_list]),
         articulation_rate=_median([f.articulation_rate for f in features_list]),
         sources=names,
+        syllable_rate=_median([getattr(f, "syllable_rate", None) for f in features_list]),
     )
 
 
@@ -100,3 +106,11 @@ def device_warning(baseline: Baseline, device: str) -> str | None:
         f"Your baseline was recorded with '{baseline.device}', but this take uses '{device}': "
         "loudness is not comparable between microphones. Run `levelvoice calibrate` on this device."
     )
+
+
+def pace_warning(baseline: Baseline) -> str | None:
+    """A warning when the baseline's pace was measured by an earlier method than takes are now."""
+    if baseline.pace_method == PACE_METHOD:
+        return None
+    return ("Your baseline was recorded before pace was measured the way it is now, so pace is not judged. "
+            "Run `levelvoice calibrate` again to have it judged.")

@@ -41,6 +41,12 @@ class StoredTake(Protocol):
     def score(self) -> int | None: ...
 
 
+def _judged(take: StoredTake, metric: str) -> float | None:
+    """The value a take's verdict judged (None without a verdict or the metric)."""
+    entry = (take.verdict or {}).get("metrics", {}).get(metric)
+    return None if entry is None else entry.get("value")
+
+
 def _hz(semitones: float | None) -> float | None:
     return None if semitones is None else 100.0 * 2.0 ** (semitones / 12.0)
 
@@ -64,8 +70,8 @@ COMPARED: tuple[Compared, ...] = (
              lambda b: _hz(b.pitch_median_st)),
     Compared("pitch_range", "Pitch range", "st", 1, lambda t: t.features.get("pitch_range_st"),
              lambda b: b.pitch_range_st),
-    Compared("pace", "Pace", "syll/s", 1, lambda t: t.features.get("articulation_rate"),
-             lambda b: b.articulation_rate),
+    # pace is one figure everywhere (trainer.practice.pace): the ratio to the calm pace, as judged
+    Compared("pace", "Pace", "× calm", 2, lambda t: _judged(t, "pace"), lambda b: 1.0),
     Compared("overlap", "Overlap", "s", 1, lambda t: t.overlap_s, lambda b: None),
     Compared("latency", "Response time", "s", 1, lambda t: t.latency_s, lambda b: None),
 )

@@ -5,7 +5,8 @@ The rule (also in docs/practice.md), over the most recent takes at the current l
 - down, when the self-ratings stay high: the last 3 rated takes were all rated 7 or more
   (0 = calm, 10 = very activated). This wins over "up".
 - up, when the last 5 takes were mostly level and calm: at least 4 of them scored 80 or
-  more, at least 3 of them were rated, the rated ones average 3 or less and none is above 5.
+  more (the score is 80 or more only when every measure was in band, see verdict.py), at
+  least 3 of them were rated, the rated ones average 3 or less and none is above 5.
 - otherwise stay (also at the ends: nothing above "advanced", nothing below "beginner").
 """
 
@@ -17,7 +18,7 @@ from typing import Literal, Protocol
 
 LEVELS = ("beginner", "intermediate", "advanced")
 WINDOW = 5  # takes looked at for "up"
-LEVEL_SCORE = 80  # a take at or above this score counts as level
+LEVEL_SCORE = 80  # a take at or above this score had every measure in band (trainer.practice.verdict)
 MIN_LEVEL_TAKES = 4  # of the window
 MIN_RATED = 3  # ratings needed to call the window calm
 CALM_MEAN = 3.0
@@ -64,8 +65,8 @@ def suggest_difficulty(recent_takes: Sequence[RatedTake], current: str) -> Sugge
     if len(window) < WINDOW:
         return Suggestion("stay", current, f"Make {WINDOW - len(window)} more take(s) at this level for a suggestion.")
     if level_takes < MIN_LEVEL_TAKES:
-        return Suggestion("stay", current, f"{level_takes} of your last {WINDOW} takes scored {LEVEL_SCORE} or more; "
-                          f"{MIN_LEVEL_TAKES} are needed to move up.")
+        return Suggestion("stay", current, f"{level_takes} of your last {WINDOW} takes scored {LEVEL_SCORE} or more "
+                          f"(every measure in band); {MIN_LEVEL_TAKES} are needed to move up.")
     if len(window_ratings) < MIN_RATED:
         return Suggestion("stay", current, f"Your voice stayed level; rate how you felt after each take "
                           f"(at least {MIN_RATED} of the last {WINDOW}) to see whether you are ready to move up.")

@@ -177,8 +177,9 @@ def describe_baseline(baseline) -> str:
         parts.append(f"pitch {hz:.0f} Hz ({baseline.pitch_median_st:+.1f} st re 100 Hz)")
     if baseline.pitch_range_st is not None:
         parts.append(f"range {baseline.pitch_range_st:.1f} st")
-    if baseline.articulation_rate is not None:
-        parts.append(f"{baseline.articulation_rate:.1f} syllables/s")
+    pace = baseline.syllable_rate or baseline.articulation_rate
+    if pace is not None:
+        parts.append(f"pace {pace:.1f} syllables/s")
     if baseline.wpm is not None:
         parts.append(f"{baseline.wpm:.0f} words/min")
     return f"Your calm baseline: {', '.join(parts)} (microphone: {baseline.device})."

@@ -36,6 +36,10 @@ class TakeOutcome:
         data.update({k: v for k, v in self.trial.to_dict().items() if k != "take_path"})
         data["analysis"] = self.features.to_dict()
         data["verdict"] = None if self.verdict is None else self.verdict.to_dict()
+        pace = None if self.verdict is None else self.verdict.metric("pace")
+        data["pace"] = None if pace is None or pace.value is None else {
+            "ratio": round(pace.value, 3), "target": pace.target, "counted": pace.detail,
+            "text": f"pace ×{pace.value:.2f} ({pace.detail})"}
         data["warnings"] = list(self.warnings)
         data["phrases"] = None if self.review is None else self.review.to_dict()
         data["against_best"] = None if self.best is None else self.best.to_dict()

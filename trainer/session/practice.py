@@ -425,20 +425,11 @@ class Practice:
         `at`: when the take was recorded, if not now (a recovered take); such a take belongs
         to no practice session.
         """
-        from trainer.practice.bands import bands_for, update_bands
         from trainer.practice.counting import counts_as_take
-        from trainer.practice.verdict import judge
         from trainer.store.records import TakeRecord
 
-        baseline = self.store.latest_baseline()
-        verdict, new_bands = None, None
         counted = counts_as_take(features.speech_s)
-        if baseline is not None and features.speech_s > 0:
-            bands = bands_for(self.store.band_states(drill.id))
-            verdict = judge(features, baseline, offsets=drill.offsets, bands=bands,
-                            latency_s=trial.latency_s, overlap_s=trial.overlap_s)
-            if counted:  # a take that does not count moves no band
-                new_bands = update_bands(bands, verdict.outcomes())
+        baseline, verdict, new_bands = self._judge(drill, trial, features, self.store.band_states(drill.id), counted)
         record = TakeRecord(
             drill_id=drill.id, at=self.now() if at is None else at, features=features.to_dict(),
             verdict=None if verdict is None else verdict.to_dict(), audio_path=Path(trial.take_path),
@@ -455,11 +446,37 @@ class Practice:
         return TakeOutcome(take_id, drill.id, Path(trial.take_path), trial, features, verdict, complete=False,
                            warnings=self.warnings_for(trial, features), counted=counted, unjudged=unjudged)
 
+    def complete_take(self, outcome: TakeOutcome, drill, features, bands_before) -> TakeOutcome:
+        """The take with its final features (the transcript's): judged again from the bands it started
+        with, so pace from the transcript decides verdict, score and band moves, and bands move once."""
+        from dataclasses import replace
+
+        _, verdict, new_bands = self._judge(drill, outcome.trial, features, bands_before, outcome.counted)
+        if outcome.take_id is not None:
+            self.store.update_take_result(outcome.take_id, features.to_dict(),
+                                          None if verdict is None else verdict.to_dict(), bands=new_bands)
+        return replace(outcome, features=features, verdict=verdict, complete=True,
+                       warnings=self.warnings_for(outcome.trial, features))
+
+    def _judge(self, drill, trial, features, band_states, counted: bool):
+        """(baseline, verdict, bands after this take): verdict None without a baseline or speech;
+        bands None when nothing moves (no verdict, or a take that does not count)."""
+        from trainer.practice.bands import bands_for, update_bands
+        from trainer.practice.verdict import judge
+
+        baseline = self.store.latest_baseline()
+        if baseline is None or features.speech_s <= 0:
+            return baseline, None, None
+        bands = bands_for(band_states)
+        verdict = judge(features, baseline, offsets=drill.offsets, bands=bands,
+                        latency_s=trial.latency_s, overlap_s=trial.overlap_s)
+        return baseline, verdict, update_bands(bands, verdict.outcomes()) if counted else None
+
     def warnings_for(self, trial, features) -> tuple[str, ...]:
         """What a person should know about this take, in plain words; why it was cut short comes first."""
         from trainer.analysis.features import NO_SPEECH
         from trainer.audio.trial import CUT_SHORT
-        from trainer.practice.baseline import device_warning
+        from trainer.practice.baseline import device_warning, pace_warning
         from trainer.practice.counting import MIN_COUNTED_SPEECH_S, counts_as_take
 
         cut_short = trial.stopped_by in CUT_SHORT or trial.stopped_by == "recovered"
@@ -476,8 +493,8 @@ class Practice:
         baseline = self.store.latest_baseline()
         if baseline is None:
             notes.append("Not judged yet: record your calm-voice baseline first (`levelvoice calibrate`).")
-        elif other_device := device_warning(baseline, self.input_device_name):
-            notes.append(other_device)
+        else:
+            notes += [w for w in (device_warning(baseline, self.input_device_name), pace_warning(baseline)) if w]
         return tuple(notes)
 
     def rate_take(self, take_id: int, rating: int) -> None:

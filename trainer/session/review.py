@@ -17,29 +17,26 @@ def client_until_s(trial, answer_start_s: float) -> float | None:
     return round(clip_end - answer_start_s, 3)
 
 
-def phrase_review(features, verdict, trial, audio, answer_start_s: float, words: Sequence = ()):
-    """The take phrase by phrase against its bands (`trainer.practice.review.TakeReview`).
+def measure_phrases(features, audio) -> tuple:
+    """The answer's phrases (`trainer.analysis.phrases.Phrase`), measured on `audio` (the answer as
+    analysed, whose speech segments `features` holds)."""
+    from trainer.analysis.phrases import phrase_measures
 
-    `audio` is the answer as analysed (it starts `answer_start_s` into the recording);
-    `words`, a transcript's words in recording time, when there is one.
+    return phrase_measures(audio.samples, audio.rate, features.segments) if features.segments else ()
+
+
+def review_of(phrases: Sequence, verdict, trial, answer_start_s: float, span_s: float, words: Sequence = ()):
+    """The phrases against the take's bands (`trainer.practice.review.TakeReview`).
+
+    The answer starts `answer_start_s` into the recording; `words` are a transcript's words
+    in recording time, when there is one.
     """
-    from trainer.analysis.phrases import phrase_measures, words_by_phrase
+    from trainer.analysis.phrases import words_by_phrase
     from trainer.practice.review import review_take
 
-    phrases = phrase_measures(audio.samples, audio.rate, features.segments) if features.segments else ()
     texts = words_by_phrase(phrases, words, offset_s=answer_start_s) if words else ()
-    return review_take(phrases, verdict, answer_start_s=answer_start_s, span_s=audio.duration_s,
+    return review_take(phrases, verdict, answer_start_s=answer_start_s, span_s=span_s,
                        client_until_s=client_until_s(trial, answer_start_s), texts=texts)
-
-
-def with_words(review, words: Sequence):
-    """The same review with the words of each phrase filled in (`words` in recording time)."""
-    from dataclasses import replace
-
-    from trainer.analysis.phrases import words_by_phrase
-
-    texts = words_by_phrase(review.phrases, words, offset_s=review.answer_start_s)
-    return replace(review, phrases=tuple(replace(p, text=text) for p, text in zip(review.phrases, texts)))
 
 
 def against_best(store, drill_id: str, take_id: int | None):

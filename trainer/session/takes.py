@@ -3,7 +3,8 @@
 `TakeRunner.run` blocks its thread and reports through `post(event)`. The acoustic
 result is judged and stored as soon as the recording ends; the transcript (started
 phrase by phrase while the person was still speaking) completes the stored take a
-moment later. The take's audio file is never deleted here, whatever fails.
+moment later, and the take is judged again with it (pace counts the transcript's
+syllables), from the bands it started with, so its bands move once. The take's audio file is never deleted here, whatever fails.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 
 from trainer import paths
 from trainer.errors import ModelError
-from trainer.session.review import against_best, phrase_review, with_words
+from trainer.session.review import against_best, measure_phrases, review_of
 from trainer.session.events import AnalysisWaiting, ResultReady, ReviewReady, TakeFailed, TakeOutcome, TranscriptReady
 
 Post = Callable[[Any], None]
@@ -150,38 +151,49 @@ class TakeRunner:
         start_s = answer_start_s(trial)
         audio = read_audio(trial.take_path, start_s=start_s or None, mono=True)
         features = acoustic_features(audio.samples, audio.rate)
+        bands_before = practice.store.band_states(drill.id)
         outcome = practice.judge_and_store(drill, trial, features)
         practice.touch(counts=outcome.counted)  # the take's own time is practice only if it counts
         post(ResultReady(outcome))
-        outcome = self._review(outcome, audio, start_s, post)
-        review = outcome.review
+        spoken = self._phrases(outcome, audio)
+        outcome = self._reviewed(outcome, spoken, audio, start_s)
+        if outcome.review is not None:
+            post(ReviewReady(outcome))
+        words = ()
         if features.speech_s > 0:
             try:
                 transcript = self._finish_transcript(phrases, audio, start_s)
                 features = add_transcript(features, transcript)
-                if review is not None and transcript.words:
-                    review = with_words(review, transcript.words)
+                words = transcript.words
             except ModelError as err:
                 features = without_transcript(features, str(err))
-            if outcome.take_id is not None:
-                practice.store.update_take_features(outcome.take_id, features.to_dict())
-        complete = replace(outcome, features=features, complete=True, review=review,
-                           warnings=practice.warnings_for(trial, features))
+            complete = practice.complete_take(outcome, drill, features, bands_before)
+        else:
+            complete = replace(outcome, complete=True, warnings=practice.warnings_for(trial, features))
+        complete = self._reviewed(complete, spoken, audio, start_s, words)  # the final verdict, and the words
         post(TranscriptReady(complete))
         return complete
 
-    def _review(self, outcome: TakeOutcome, audio, start_s: float, post: Post) -> TakeOutcome:
-        """The take phrase by phrase and beside the personal best, posted as `ReviewReady`. A review
-        that fails is logged and left out: the take itself is already stored and shown."""
+    def _phrases(self, outcome: TakeOutcome, audio) -> tuple | None:
+        """The answer's phrases measured, or None when that failed (logged: the take itself is safe)."""
         try:
-            reviewed = replace(outcome, review=phrase_review(outcome.features, outcome.verdict, outcome.trial, audio,
-                                                             start_s),
-                               best=against_best(self.practice.store, outcome.drill_id, outcome.take_id))
+            return measure_phrases(outcome.features, audio)
         except Exception:  # an extra view of a stored take must never cost the take or its transcript
+            log.exception("measuring the phrases of take %s failed", outcome.take_id)
+            return None
+
+    def _reviewed(self, outcome: TakeOutcome, spoken: tuple | None, audio, start_s: float,
+                  words=()) -> TakeOutcome:
+        """The outcome with its phrase review and its comparison with the personal best (as judged now)."""
+        if spoken is None:
+            return outcome
+        try:
+            review = review_of(spoken, outcome.verdict, outcome.trial, start_s, audio.duration_s, words)
+            best = against_best(self.practice.store, outcome.drill_id, outcome.take_id)
+        except Exception:  # as above: logged, left out
             log.exception("review of take %s failed", outcome.take_id)
             return outcome
-        post(ReviewReady(reviewed))
-        return reviewed
+        return replace(outcome, review=review, best=best)
 
     def _finish_transcript(self, phrases: _Phrases, audio, start_s: float):
         """The whole transcript: phrases done during the take, plus the tail after the last one.

@@ -110,10 +110,14 @@ class DrillStats:
     last_score: int | None
     recent_scores: tuple[int, ...]  # up to the last 10, oldest first
     trend: str  # "up", "down", "steady" or "new" (fewer than 6 scored takes)
+    last_pace: float | None = None  # the last judged take's pace, a ratio to the calm pace
+    last_pace_detail: str = ""  # what that pace counts, e.g. "syllables/s, your calm 4.1"
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "takes": self.takes, "last_at": iso(self.last_at), "last_score": self.last_score,
-                "recent_scores": list(self.recent_scores), "trend": self.trend}
+                "recent_scores": list(self.recent_scores), "trend": self.trend,
+                "last_pace": None if self.last_pace is None else round(self.last_pace, 3),
+                "last_pace_detail": self.last_pace_detail}
 
 
 @dataclass(frozen=True)

@@ -92,7 +92,13 @@ MIGRATIONS: tuple[str, ...] = (
         WHERE NOT json_valid(features) OR json_extract(features, '$.speech_s') < 3.0;
     CREATE INDEX takes_counted_by_drill ON takes (counted, drill_id, at);
     """,
-    # 5: the therapist's own short note on a take (typed on the result screen; shown in the report)
+    # 5: the baseline's pace from its transcripts (syllables per second), and which pace method
+    # measured it (trainer.practice.pace.PACE_METHOD; earlier baselines are method 1)
+    """
+    ALTER TABLE baselines ADD COLUMN syllable_rate REAL;
+    ALTER TABLE baselines ADD COLUMN pace_method INTEGER NOT NULL DEFAULT 1;
+    """,
+    # 6: the therapist's own short note on a take (typed on the result screen; shown in the report)
     """
     ALTER TABLE takes ADD COLUMN note TEXT;
     """,

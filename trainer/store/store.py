@@ -233,6 +233,21 @@ class Store:
                 raise StoreError(f"There is no take number {take_id} in the practice history.")
 
     @_guarded
+    def update_take_result(self, take_id: int, features: Mapping[str, Any], verdict: Mapping[str, Any] | None, *,
+                           bands: Mapping[str, BandState] | None = None) -> None:
+        """Replace a stored take's features and verdict (with its score), and the drill's bands after
+        it when given, in one transaction: the transcript completes a take after its acoustic result."""
+        with self._write() as conn:
+            row = conn.execute("SELECT drill_id, at FROM takes WHERE id = ?", (take_id,)).fetchone()
+            if row is None:
+                raise StoreError(f"There is no take number {take_id} in the practice history.")
+            conn.execute("UPDATE takes SET features = ?, verdict = ?, score = ? WHERE id = ?",
+                         (_json(features), None if verdict is None else _json(verdict),
+                          None if verdict is None else verdict["score"], take_id))
+            if bands:
+                self._save_bands(conn, row[0], bands, parse_time(row[1]))
+
+    @_guarded
     def take(self, take_id: int) -> TakeRecord | None:
         row = self._conn().execute(f"SELECT {_TAKE_COLUMNS} FROM takes WHERE id = ?", (take_id,)).fetchone()
         return None if row is None else _take(row)
@@ -363,9 +378,10 @@ class Store:
         with self._write() as conn:
             cursor = conn.execute(
                 "INSERT INTO baselines (created_at, device, loudness_dbfs, pitch_median_st, pitch_range_st, wpm, "
-                "articulation_rate, sources) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "articulation_rate, sources, syllable_rate, pace_method) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (iso(baseline.created_at), baseline.device, baseline.loudness_dbfs, baseline.pitch_median_st,
-                 baseline.pitch_range_st, baseline.wpm, baseline.articulation_rate, json.dumps(list(baseline.sources))),
+                 baseline.pitch_range_st, baseline.wpm, baseline.articulation_rate, json.dumps(list(baseline.sources)),
+                 baseline.syllable_rate, baseline.pace_method),
             )
         return Baseline(int(cursor.lastrowid), *_baseline_fields(baseline))
 
@@ -487,8 +503,13 @@ class Store:
             scores = [r[0] for r in conn.execute(
                 "SELECT score FROM takes WHERE counted AND drill_id = ? AND score IS NOT NULL ORDER BY at DESC LIMIT ?",
                 (drill_id, RECENT_SCORES))][::-1]
+            pace = conn.execute(
+                "SELECT json_extract(verdict, '$.metrics.pace.value'), json_extract(verdict, '$.metrics.pace.detail') "
+                "FROM takes WHERE counted AND drill_id = ? AND json_valid(verdict) ORDER BY at DESC LIMIT 1",
+                (drill_id,)).fetchone()
             drills.append(DrillStats(drill_id, count, parse_time(last_at), scores[-1] if scores else None,
-                                     tuple(scores), trend_word(scores)))
+                                     tuple(scores), trend_word(scores), last_pace=pace[0] if pace else None,
+                                     last_pace_detail=(pace[1] or "") if pace else ""))
         return Stats(
             today=status.today,
             today_minutes=status.today_minutes,
@@ -511,7 +532,7 @@ _TAKE_COLUMNS = ("id, drill_id, at, session_id, baseline_id, difficulty, audio_p
                  "device, overflows, interrupted, latency_s, overlap_s, stopped_by, counted, note")
 NOTE_MAX_CHARS = 500
 _BASELINE_COLUMNS = ("id, created_at, device, loudness_dbfs, pitch_median_st, pitch_range_st, wpm, "
-                     "articulation_rate, sources")
+                     "articulation_rate, sources, syllable_rate, pace_method")
 
 
 def _take(row: tuple) -> TakeRecord:
@@ -526,12 +547,12 @@ def _take(row: tuple) -> TakeRecord:
 
 def _baseline(row: tuple) -> Baseline:
     return Baseline(row[0], parse_time(row[1]), row[2], row[3], row[4], row[5], row[6], row[7],
-                    tuple(json.loads(row[8])))
+                    tuple(json.loads(row[8])), row[9], row[10])
 
 
 def _baseline_fields(b: Baseline) -> tuple:
     return (b.created_at, b.device, b.loudness_dbfs, b.pitch_median_st, b.pitch_range_st, b.wpm,
-            b.articulation_rate, b.sources)
+            b.articulation_rate, b.sources, b.syllable_rate, b.pace_method)
 
 
 def _json(value: Mapping[str, Any]) -> str:

@@ -35,12 +35,16 @@ def band_bar(value: float | None, low: float | None, high: float | None, width: 
     return text
 
 
-def metric_line(label: str, value_text: str, delta_text: str, status_text: str, in_band: bool | None,
-                bar: Text, *, label_width: int = 14) -> Text:
-    """The whole row: label, value, change from target, what it means, bar."""
+def metric_line(label: str, value_text: str, target_text: str, delta_text: str, status_text: str,
+                in_band: bool | None, bar: Text, *, label_width: int = 14, header: bool = False) -> Text:
+    """The whole row: label, your value, the target with its band, the change from it, what it means, bar.
+
+    `header` makes the column titles (dim) instead of a metric's row.
+    """
     line = Text(f"{label:<{label_width}}", style="bold")
-    line.append(f"{value_text:>10}  ")
-    line.append(f"{delta_text:>8}  ", style="italic")
+    line.append(f"{value_text:>10}  ", style="dim" if header else "")
+    line.append(f"{target_text:<18}", style="dim")
+    line.append(f"{delta_text:>8}  ", style="dim" if header else "italic")
     style = "dim" if in_band is None else "green" if in_band else "yellow"
     line.append(f"{status_text:<16}"[:16], style=style)
     line.append_text(bar)
