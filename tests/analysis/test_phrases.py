@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from tests.analysis.conftest import voice
+from tests.analysis.variants import level_then_louder
 from tests.practice.standins import calm_baseline
 from trainer.analysis import acoustic_features
 from trainer.analysis.features import Segment
@@ -32,31 +33,12 @@ def test_phrases_are_the_speech_segments_with_short_ones_joined_and_long_ones_cu
     assert phrase_spans(()) == ()
 
 
-def _level_then_louder(samples: np.ndarray, rate: int) -> tuple[np.ndarray, float, np.ndarray]:
-    """The voice made level (every phrase at LEVEL_DBFS), then STEP_DB louder from the pause nearest
-    its middle. Returns (the changed take, where the change is, the level take)."""
-    spans = phrase_spans(acoustic_features(samples, rate).segments)
-    x = samples.astype(np.float64) - samples.mean()
-    gains = np.ones(len(x))
-    edges = [0] + [int((a.end_s + b.start_s) / 2 * rate) for a, b in zip(spans, spans[1:])] + [len(x)]
-    for span, lo, hi in zip(spans, edges, edges[1:]):
-        part = x[int(span.start_s * rate): int(span.end_s * rate)]
-        level = 10 * np.log10(np.mean(part ** 2))
-        gains[lo:hi] = 10 ** ((LEVEL_DBFS - level) / 20)
-    level_take = (x * gains).astype(np.float32)
-    middle = len(x) / 2
-    split = min(edges[1:-1], key=lambda e: abs(e - middle))
-    louder = level_take.copy()
-    louder[split:] *= 10 ** (STEP_DB / 20)
-    return louder, split / rate, level_take
-
-
 @pytest.fixture(params=["female-198-209-0000", "male-3436-172162-0000", "male-5703-47212-0000"])
 def step_take(request):
     from tests.conftest import SPEECH_DIR
 
     samples, rate = voice(SPEECH_DIR / f"{request.param}.ogg")
-    louder, split_s, level = _level_then_louder(samples, rate)
+    louder, split_s, level = level_then_louder(samples, rate, level_dbfs=LEVEL_DBFS, step_db=STEP_DB)
     return louder, split_s, level, rate
 
 

@@ -42,6 +42,7 @@ class PhraseCell:
     delta: float | None  # value - target (None without a target)
     status: Status
     words: str  # what "high"/"low" mean here ("too loud"), "" in band or missing
+    unit: str = ""  # of value and delta, as the verdict has it ("dB", "st")
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,7 @@ def _cell(entry: PhraseMetric, phrase, verdict) -> PhraseCell:
     value = entry.value(phrase)
     judged = None if verdict is None else verdict.metric(entry.name)
     if value is None or judged is None or judged.status == "missing" or judged.high is None:
-        return PhraseCell(entry.name, value, None, "missing", "")
+        return PhraseCell(entry.name, value, None, "missing", "", "" if judged is None else judged.unit)
     delta = None if judged.target is None else round(value - judged.target, 2)
     if judged.low is not None and value < judged.low:
         status: Status = "low"
@@ -100,7 +101,7 @@ def _cell(entry: PhraseMetric, phrase, verdict) -> PhraseCell:
     else:
         status = "in"
     words = replace(judged, status=status).direction()
-    return PhraseCell(entry.name, value, delta, status, words)
+    return PhraseCell(entry.name, value, delta, status, words, judged.unit)
 
 
 def review_take(phrases: Sequence, verdict, *, answer_start_s: float, span_s: float,
