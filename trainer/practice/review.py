@@ -6,7 +6,7 @@ puts every phrase against that same band: in band, above or below, so a therapis
 was still talking is marked.
 
 A measure is one entry of `PHRASE_METRICS`: the verdict metric it is judged with, and
-how to read its value from a phrase (in the verdict metric's unit).
+how to read its value from a phrase and the calm baseline (in the verdict metric's unit).
 """
 
 from __future__ import annotations
@@ -24,12 +24,12 @@ class PhraseMetric:
 
     name: str  # the verdict metric
     label: str
-    value: Callable[[Any], float | None]  # the phrase's value, in the verdict metric's unit
+    value: Callable[[Any, Any], float | None]  # (phrase, baseline or None) -> value in the verdict metric's unit
 
 
 PHRASE_METRICS: tuple[PhraseMetric, ...] = (
-    PhraseMetric("loudness", "Loudness", lambda phrase: phrase.loudness_dbfs),
-    PhraseMetric("pitch", "Pitch", lambda phrase: phrase.pitch_median_st),
+    PhraseMetric("loudness", "Loudness", lambda phrase, baseline: phrase.loudness_dbfs),
+    PhraseMetric("pitch", "Pitch", lambda phrase, baseline: phrase.pitch_median_st),
 )
 
 
@@ -88,8 +88,8 @@ class TakeReview:
         }
 
 
-def _cell(entry: PhraseMetric, phrase, verdict) -> PhraseCell:
-    value = entry.value(phrase)
+def _cell(entry: PhraseMetric, phrase, verdict, baseline) -> PhraseCell:
+    value = entry.value(phrase, baseline)
     judged = None if verdict is None else verdict.metric(entry.name)
     if value is None or judged is None or judged.status == "missing" or judged.high is None:
         return PhraseCell(entry.name, value, None, "missing", "", "" if judged is None else judged.unit)
@@ -105,10 +105,12 @@ def _cell(entry: PhraseMetric, phrase, verdict) -> PhraseCell:
 
 
 def review_take(phrases: Sequence, verdict, *, answer_start_s: float, span_s: float,
-                client_until_s: float | None = None, texts: Sequence[str] = (),
+                client_until_s: float | None = None, texts: Sequence[str] = (), baseline=None,
                 metrics: Sequence[PhraseMetric] = PHRASE_METRICS) -> TakeReview:
     """Each phrase (`trainer.analysis.phrases.Phrase`) against the take's `verdict` bands.
 
+    `baseline`: the calm baseline the verdict was judged with (a measure relative to the
+    speaker, like the edge, needs it to read a phrase's value).
     `client_until_s`: when the answer began before the client finished, where (in answer
     time) the client stopped; phrases starting before it are marked. `texts`: the words of
     each phrase (`words_by_phrase`), when there is a transcript.
@@ -117,7 +119,7 @@ def review_take(phrases: Sequence, verdict, *, answer_start_s: float, span_s: fl
     for i, phrase in enumerate(phrases):
         over = client_until_s is not None and phrase.start_s < client_until_s
         rows.append(PhraseReview(phrase.index, phrase.start_s, phrase.end_s,
-                                 tuple(_cell(entry, phrase, verdict) for entry in metrics), over,
+                                 tuple(_cell(entry, phrase, verdict, baseline) for entry in metrics), over,
                                  texts[i] if i < len(texts) else ""))
     return TakeReview(tuple(rows), tuple((m.name, m.label) for m in metrics), round(answer_start_s, 3),
                       round(span_s, 3), client_until_s, verdict is not None)

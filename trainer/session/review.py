@@ -25,7 +25,8 @@ def measure_phrases(features, audio) -> tuple:
     return phrase_measures(audio.samples, audio.rate, features.segments) if features.segments else ()
 
 
-def review_of(phrases: Sequence, verdict, trial, answer_start_s: float, span_s: float, words: Sequence = ()):
+def review_of(phrases: Sequence, verdict, trial, answer_start_s: float, span_s: float, words: Sequence = (),
+              baseline=None):
     """The phrases against the take's bands (`trainer.practice.review.TakeReview`).
 
     The answer starts `answer_start_s` into the recording; `words` are a transcript's words
@@ -36,7 +37,7 @@ def review_of(phrases: Sequence, verdict, trial, answer_start_s: float, span_s: 
 
     texts = words_by_phrase(phrases, words, offset_s=answer_start_s) if words else ()
     return review_take(phrases, verdict, answer_start_s=answer_start_s, span_s=span_s,
-                       client_until_s=client_until_s(trial, answer_start_s), texts=texts)
+                       client_until_s=client_until_s(trial, answer_start_s), texts=texts, baseline=baseline)
 
 
 def against_best(store, drill_id: str, take_id: int | None):

@@ -188,7 +188,8 @@ class TakeRunner:
         if spoken is None:
             return outcome
         try:
-            review = review_of(spoken, outcome.verdict, outcome.trial, start_s, audio.duration_s, words)
+            review = review_of(spoken, outcome.verdict, outcome.trial, start_s, audio.duration_s, words,
+                               self.practice.store.latest_baseline())
             best = against_best(self.practice.store, outcome.drill_id, outcome.take_id)
         except Exception:  # as above: logged, left out
             log.exception("review of take %s failed", outcome.take_id)
