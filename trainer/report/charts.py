@@ -10,6 +10,7 @@ which keeps a year's report small.
 from __future__ import annotations
 
 import io
+import logging
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -45,8 +46,14 @@ STYLE = {
 }
 
 
+def _quiet() -> None:
+    """matplotlib's own notices (e.g. building its font cache on first use) stay out of a person's terminal."""
+    logging.getLogger("matplotlib").setLevel(logging.ERROR)
+
+
 def _figure(rows: int, row_in: float = ROW_IN):
     """A figure of `rows` charts over one shared time axis (fixed margins: no layout engine to pay for)."""
+    _quiet()
     import matplotlib
     from matplotlib.figure import Figure
 

@@ -10,9 +10,10 @@ from trainer.tui.screens.note import NoteDialog
 from trainer.tui.widgets.take_review import TakeReviewPanel
 
 REVIEW_BINDINGS = [
-    Binding("left_square_bracket", "phrase(-1)", "Phrase", key_display="[ ]", show=False,
+    Binding("left_square_bracket", "phrase(-1)", "Phrase before", key_display="[", show=False,
             tooltip="Choose the phrase before (the strip under the result)"),
-    Binding("right_square_bracket", "phrase(1)", "Next phrase", show=False, tooltip="Choose the next phrase"),
+    Binding("right_square_bracket", "phrase(1)", "Next phrase", key_display="]", show=False,
+            tooltip="Choose the next phrase (the strip under the result)"),
     Binding("f", "play_phrase", "From phrase", show=False, tooltip="Play your take from the chosen phrase"),
     Binding("b", "hear_best", "Best take", show=False, tooltip="Hear your best take of this drill"),
     Binding("t", "note", "Note", show=False, tooltip="Write a short note on this take (it goes into your report)"),
