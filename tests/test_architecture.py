@@ -12,8 +12,8 @@ import pytest
 import trainer
 
 PACKAGE = Path(trainer.__file__).parent
-HEADLESS = ["analysis", "audio", "drills", "practice", "store", "session", "media.py", "paths.py", "config.py",
-            "errors.py"]
+HEADLESS = ["analysis", "audio", "drills", "practice", "store", "session", "report", "media.py", "paths.py",
+            "config.py", "errors.py"]
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -60,7 +60,8 @@ def test_starting_the_tui_loads_no_heavy_library():
     """The first screen must not wait for numpy, librosa, faster-whisper or PortAudio."""
     code = ("import sys; from trainer.tui.app import make_app; from trainer.session import Practice; "
             "import trainer.tui.screens.today, trainer.tui.screens.drill; "
-            "print(sorted(m for m in ('numpy', 'scipy', 'librosa', 'faster_whisper', 'sounddevice', 'onnxruntime') "
+            "print(sorted(m for m in ('numpy', 'scipy', 'librosa', 'faster_whisper', 'sounddevice', 'onnxruntime', "
+            "'matplotlib') "
             "if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr

@@ -81,6 +81,26 @@ def test_stats_text_shows_streak_trend_and_score_rule(history, lv_home):
     assert "×0.98" in done.stdout
 
 
+def test_stats_puts_the_last_take_beside_the_best_and_the_baseline(history, lv_home):
+    data = json.loads(run("stats", "--json", home=lv_home).stdout)
+    best = data["against_best"]  # the drill practised last: angry-father, its last take 6 dB too loud
+    assert best["drill_id"] == "angry-father" and best["this_score"] == 73 and best["best_score"] == 100
+    assert not best["new_best"]
+    loud = best["measures"]["loudness"]
+    assert (loud["this"], loud["best"], loud["calm"]) == (-18.0, -20.0, -24.0)  # the best: the latest of the 100s
+    assert (loud["this_status"], loud["best_status"]) == ("high", "in")
+    assert best["measures"]["latency"]["calm"] is None and best["measures"]["pace"]["calm"] == 1.0
+    text = run("stats", home=lv_home).stdout
+    assert "Last take of angry-father" in text and "against your best" in text and "score 100)" in text
+    assert [line.split() for line in text.splitlines() if line.strip().startswith("Loudness (dBFS)")] == [
+        ["Loudness", "(dBFS)", "-18.0", "↑", "-20.0", "✓", "-24.0"]]
+    unjudged = run("stats", "--drill", "sad-silence", home=lv_home)
+    assert "Last take of sad-silence" in unjudged.stdout and "no earlier judged take" in unjudged.stdout
+    unknown = run("stats", "--drill", "no-such-drill", home=lv_home)
+    assert unknown.returncode == 1 and unknown.stderr.strip().splitlines() == [
+        "levelvoice: No take of the drill 'no-such-drill' counts yet: see `levelvoice drills list` for the ids."]
+
+
 def test_stats_follows_the_daily_goal_setting(history, lv_home):
     assert run("config", "set", "daily_goal_minutes", "20", home=lv_home).returncode == 0
     data = json.loads(run("stats", "--json", home=lv_home).stdout)

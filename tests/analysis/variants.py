@@ -94,3 +94,26 @@ def brighter(samples: np.ndarray, rate: int, db: float, corner_hz: float = 1000.
 
     high = sosfiltfilt(butter(4, corner_hz, "highpass", fs=rate, output="sos"), samples.astype(np.float64))
     return (samples + (10 ** (db / 20) - 1) * high).astype(np.float32)
+
+
+def level_then_louder(samples: np.ndarray, rate: int, *, level_dbfs: float = -26.0, step_db: float = 6.0
+                      ) -> tuple[np.ndarray, float, np.ndarray]:
+    """The voice made level (every phrase at `level_dbfs`), then `step_db` louder from the pause nearest
+    its middle. Returns (the changed take, where the change is in seconds, the level take)."""
+    from trainer.analysis import acoustic_features
+    from trainer.analysis.phrases import phrase_spans
+
+    spans = phrase_spans(acoustic_features(samples, rate).segments)
+    x = samples.astype(np.float64) - samples.mean()
+    gains = np.ones(len(x))
+    edges = [0] + [int((a.end_s + b.start_s) / 2 * rate) for a, b in zip(spans, spans[1:])] + [len(x)]
+    for span, lo, hi in zip(spans, edges, edges[1:]):
+        part = x[int(span.start_s * rate): int(span.end_s * rate)]
+        level = 10 * np.log10(np.mean(part ** 2))
+        gains[lo:hi] = 10 ** ((level_dbfs - level) / 20)
+    level_take = (x * gains).astype(np.float32)
+    middle = len(x) / 2
+    split = min(edges[1:-1], key=lambda e: abs(e - middle))
+    louder = level_take.copy()
+    louder[split:] *= 10 ** (step_db / 20)
+    return louder, split / rate, level_take

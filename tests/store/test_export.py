@@ -28,7 +28,8 @@ def store(lv_home, tmp_path):
         awkward.features.update(transcript='42', warnings=["clipping at 3.2 s", 'quote " and, comma'],
                                 segments=[], fillers=0)
         opened.add_take(awkward)
-        odd_text = take_record("angry-1", T0 + timedelta(minutes=1), judged=False, rating=None)
+        odd_text = take_record("angry-1", T0 + timedelta(minutes=1), judged=False, rating=None,
+                               note='Loud on "I hear you", then level')
         odd_text.features.update(transcript="Ich höre, dass Sie wütend sind.\nZweite Zeile", wpm=None, words=0)
         opened.add_take(odd_text)
         for i, text in enumerate(["", "null", "true", "[1]", '"quoted"', "  spaced  "]):

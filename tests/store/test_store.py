@@ -293,3 +293,48 @@ def test_migration_4_marks_old_takes_with_little_speech_as_not_counted(lv_home):
     schema.migrate(conn)
     assert [r[0] for r in conn.execute("SELECT counted FROM takes ORDER BY id")] == [1, 0, 0, 1]
     conn.close()
+
+
+def test_notes_are_kept_trimmed_and_limited(tmp_path):
+    from trainer.errors import StoreError
+    from trainer.store import open_store
+    from trainer.store.records import TakeRecord
+
+    at = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
+    with open_store(tmp_path / "h.sqlite3") as store:
+        take_id = store.add_take(TakeRecord("d", at, {"speech_s": 5.0}, note="  first\nthought  "))
+        assert store.take(take_id).note == "first thought"
+        store.set_note(take_id, "Got loud on 'I hear you'.")
+        assert store.take(take_id).note == "Got loud on 'I hear you'."
+        store.set_note(take_id, "   ")
+        assert store.take(take_id).note is None
+        with pytest.raises(StoreError, match="at most 500 characters"):
+            store.set_note(take_id, "x" * 501)
+        with pytest.raises(StoreError, match="no take number 99"):
+            store.set_note(99, "hello")
+
+
+def test_the_best_take_and_takes_in_a_period(tmp_path):
+    from trainer.store import open_store
+    from trainer.store.records import TakeRecord
+
+    t0 = datetime(2026, 3, 1, 9, 0, tzinfo=timezone.utc)
+
+    def take(hours, score, *, counted=True, drill="d"):
+        verdict = None if score is None else {"score": score, "summary": "", "metrics": {}}
+        return TakeRecord(drill, t0 + timedelta(hours=hours), {"speech_s": 5.0 if counted else 1.0}, verdict,
+                          counted=counted)
+
+    with open_store(tmp_path / "h.sqlite3") as store:
+        ids = [store.add_take(t) for t in (take(0, 70), take(1, 90), take(2, 90), take(3, 99, counted=False),
+                                           take(4, None), take(5, 95, drill="other"), take(6, 80))]
+        assert store.best_take("d").id == ids[2]  # 90 twice: the later one; 99 did not count
+        assert store.best_take("d", exclude=ids[2]).id == ids[1]
+        assert store.best_take("other", exclude=ids[5]) is None
+        assert store.best_take("nothing") is None
+        between = store.takes_between(t0 + timedelta(hours=1), t0 + timedelta(hours=4))
+        assert [t.id for t in between] == ids[1:4]  # uncounted takes included, the end excluded
+        slim = store.takes_between(t0, t0 + timedelta(days=1), features=False)
+        assert all(t.features == {} for t in slim) and [t.score for t in slim][:3] == [70, 90, 90]
+        assert [t.id for t in store.takes_before(t0 + timedelta(hours=3), 2)] == ids[1:3]
+        assert store.first_take_at() == t0

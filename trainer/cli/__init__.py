@@ -29,6 +29,7 @@ COMMANDS = {
     "drills": "trainer.cli.drills:drills",
     "export": "trainer.cli.export:export",
     "purge": "trainer.cli.purge:purge",
+    "report": "trainer.cli.report:report",
     "stats": "trainer.cli.stats:stats",
     "take": "trainer.cli.take:take",
 }

@@ -62,19 +62,69 @@ def render(stats, baseline, tz) -> list[str]:
     return lines
 
 
+MARKS = {"in": "✓", "high": "↑", "low": "↓"}
+
+
+def _cell(value: float | None, digits: int, status: str = "") -> str:
+    """A value and its status mark, 12 wide (the mark in the last column)."""
+    return f"{'-' if value is None else f'{value:.{digits}f}':>10} {MARKS.get(status, ' ')}"
+
+
+def render_best(drill_id: str, last, comparison, tz) -> list[str]:
+    """The drill's last take beside its personal best and the calm baseline, measure by measure."""
+    when = f"{last.at.astimezone(tz):%d %b %H:%M}"
+    score = "" if comparison.this_score is None else f", score {comparison.this_score}"
+    if comparison.best_take_id is None:
+        head = f"Last take of {drill_id} ({when}{score}): no earlier judged take to compare with yet"
+    else:
+        best_when = f"{comparison.best_at.astimezone(tz):%d %b %H:%M}"
+        head = (f"Last take of {drill_id} ({when}{score}) against your best ({best_when}, score "
+                f"{comparison.best_score}){' - a new best' if comparison.new_best else ''}")
+    lines = [head, f"  {'':<20}{'last':>10}  {'best':>10}  {'calm':>10}"]
+    for row in comparison.rows:
+        label = f"{row.label} ({row.unit})"
+        lines.append(f"  {label:<20}{_cell(row.this, row.digits, row.this_status)}"
+                     f"{_cell(row.best, row.digits, row.best_status)}{_cell(row.calm, row.digits)}".rstrip())
+    lines.append("  (✓ in band, ↑ above, ↓ below, as each take was judged)")
+    return lines
+
+
+def _against_best(store, figures, drill_id: str | None):
+    """(drill id, its last take that counts, the comparison) for `drill_id`, else the drill practised last."""
+    from trainer.errors import TrainerError
+    from trainer.session.review import against_best
+
+    if drill_id is None:
+        if not figures.drills:
+            return None
+        drill_id = figures.drills[0].id
+    last = store.takes_for_drill(drill_id, limit=1)
+    if not last:
+        raise TrainerError(f"No take of the drill '{drill_id}' counts yet: see `levelvoice drills list` for the ids.")
+    return drill_id, last[0], against_best(store, drill_id, last[0].id)
+
+
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
-def stats(as_json: bool) -> None:
-    """Show today's practice minutes, streaks and each drill's recent scores."""
+@click.option("--drill", "drill_id", metavar="ID",
+              help="Compare this drill's last take with your best (default: the drill you practised last).")
+def stats(as_json: bool, drill_id: str | None) -> None:
+    """Show today's practice minutes, streaks, each drill's recent scores, and your last take against your best."""
     from trainer.cli.history import history
 
     with history() as practice:
         settings, tz, store = practice.settings, practice.tz, practice.store
         figures = store.stats(datetime.now(timezone.utc), tz, settings.daily_goal_minutes)
         baseline = store.latest_baseline()
+        best = _against_best(store, figures, drill_id)
     if as_json:
         data = figures.to_dict()
         data["baseline"] = None if baseline is None else baseline.to_dict()
+        data["against_best"] = None if best is None else {"drill_id": best[0], "take_id": best[1].id,
+                                                          **best[2].to_dict()}
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
     else:
-        click.echo("\n".join(render(figures, baseline, tz)))
+        lines = render(figures, baseline, tz)
+        if best is not None:
+            lines += ["", *render_best(best[0], best[1], best[2], tz)]
+        click.echo("\n".join(lines))

@@ -7,6 +7,7 @@ Blocking calls report progress through a `post(event)` callable (see events.py).
 from trainer.session.events import (
     AnalysisWaiting,
     ResultReady,
+    ReviewReady,
     TakeFailed,
     TakeOutcome,
     TranscriptReady,
@@ -15,6 +16,7 @@ from trainer.session.events import (
 from trainer.session.practice import DrillCard, Practice, ProgressView, RecentTake, TodaySummary
 
 __all__ = [
-    "AnalysisWaiting", "DrillCard", "Practice", "ProgressView", "RecentTake", "ResultReady", "TakeFailed",
+    "AnalysisWaiting", "DrillCard", "Practice", "ProgressView", "RecentTake", "ResultReady", "ReviewReady",
+    "TakeFailed",
     "TakeOutcome", "TodaySummary", "TranscriptReady", "WarmUpDone",
 ]

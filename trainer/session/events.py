@@ -26,6 +26,8 @@ class TakeOutcome:
     warnings: tuple[str, ...] = ()
     counted: bool = True  # counts as a take (trainer.practice.counting)
     unjudged: str | None = None  # why there is no verdict, in a few words (None when judged)
+    review: Any | None = None  # trainer.practice.review.TakeReview: phrase by phrase (after ReviewReady)
+    best: Any | None = None  # trainer.practice.best.BestComparison: beside the personal best (after ReviewReady)
 
     def to_dict(self) -> dict:
         """JSON-ready: what `levelvoice take --json` prints."""
@@ -39,6 +41,8 @@ class TakeOutcome:
             "ratio": round(pace.value, 3), "target": pace.target, "counted": pace.detail,
             "text": f"pace ×{pace.value:.2f} ({pace.detail})"}
         data["warnings"] = list(self.warnings)
+        data["phrases"] = None if self.review is None else self.review.to_dict()
+        data["against_best"] = None if self.best is None else self.best.to_dict()
         return data
 
 
@@ -52,6 +56,14 @@ class AnalysisWaiting:
 @dataclass(frozen=True)
 class ResultReady:
     """The acoustic result, judged and stored; the transcript follows."""
+
+    outcome: TakeOutcome
+
+
+@dataclass(frozen=True)
+class ReviewReady:
+    """The same take reviewed: phrase by phrase (`outcome.review`) and beside the personal best
+    (`outcome.best`). Posted between ResultReady and TranscriptReady."""
 
     outcome: TakeOutcome
 

@@ -84,6 +84,14 @@ TREND_METRICS = (
 )
 
 
+def default_report_folder() -> Path:
+    """Where the app writes reports: the documents folder when there is one, else the home folder."""
+    import platformdirs
+
+    folder = Path(platformdirs.user_documents_dir())
+    return folder if folder.is_dir() else Path.home()
+
+
 class Practice:
     """One per app run (or CLI command). Thread-safe for one take at a time."""
 
@@ -541,16 +549,31 @@ class Practice:
             notes += [w for w in (device_warning(baseline, self.input_device_name), pace_warning(baseline)) if w]
         return tuple(notes)
 
+    def note_take(self, take_id: int, note: str) -> str | None:
+        """Keep the therapist's note on a take (blank removes it); returns the note as kept."""
+        self.store.set_note(take_id, note)
+        return self.store.take(take_id).note
+
+    def make_report(self, *, days: int, out: Path | None = None, with_audio: bool = False):
+        """`levelvoice report --days N` for the Progress screen: the report of the last `days` days,
+        written to `out` (a file or folder; default: the documents folder); returns its `ReportResult`."""
+        from trainer.report import make_report, period_from
+
+        now = self.now()
+        period = period_from(today=now.astimezone(self.tz).date(), tz=self.tz, days=days)
+        return make_report(self.store, period, out or default_report_folder(), now=now,
+                           goal_minutes=self.settings.daily_goal_minutes, with_audio=with_audio)
+
     def rate_take(self, take_id: int, rating: int) -> None:
         self.store.set_rating(take_id, rating)
         self.touch()
 
-    def play_file(self, path: Path | str, *, stop: threading.Event | None = None) -> None:
-        """Play a clip or a take on the output device until it ends or `stop` is set."""
+    def play_file(self, path: Path | str, *, stop: threading.Event | None = None, start_s: float = 0.0) -> None:
+        """Play a clip or a take (from `start_s` seconds in) on the output device until it ends or `stop` is set."""
         from trainer.audio.playback import TAIL_S, Player
         from trainer.media import read_audio
 
-        player = Player(read_audio(path, mono=True), device=self.settings.output_device)
+        player = Player(read_audio(path, start_s=start_s or None, mono=True), device=self.settings.output_device)
         player.start()
         try:
             while not player.wait(timeout=0.1):

@@ -10,6 +10,7 @@ syllables), from the bands it started with, so its bands move once. The take's a
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import shutil
 import threading
@@ -20,9 +21,11 @@ from typing import Any
 
 from trainer import paths
 from trainer.errors import DiskFullError, ModelError, StoreError
-from trainer.session.events import AnalysisWaiting, ResultReady, TakeFailed, TakeOutcome, TranscriptReady
+from trainer.session.events import AnalysisWaiting, ResultReady, ReviewReady, TakeFailed, TakeOutcome, TranscriptReady
+from trainer.session.review import against_best, measure_phrases, review_of
 
 Post = Callable[[Any], None]
+log = logging.getLogger("levelvoice.session")
 
 
 def take_path_for(drill_id: str, moment: dt.datetime) -> Path:
@@ -219,17 +222,46 @@ class TakeRunner:
                             "start.") from err
         practice.touch(counts=outcome.counted)  # the take's own time is practice only if it counts
         post(ResultReady(outcome))
+        spoken = self._phrases(outcome, audio)
+        outcome = self._reviewed(outcome, spoken, audio, start_s)
+        if outcome.review is not None:
+            post(ReviewReady(outcome))
+        words = ()
         if features.speech_s > 0:
             try:
                 transcript = self._finish_transcript(phrases, audio, start_s)
                 features = add_transcript(features, transcript)
+                words = transcript.words
             except ModelError as err:
                 features = without_transcript(features, str(err))
             complete = practice.complete_take(outcome, drill, features, bands_before)
         else:
             complete = replace(outcome, complete=True, warnings=practice.warnings_for(trial, features))
+        complete = self._reviewed(complete, spoken, audio, start_s, words)  # the final verdict, and the words
         post(TranscriptReady(complete))
         return complete
+
+    def _phrases(self, outcome: TakeOutcome, audio) -> tuple | None:
+        """The answer's phrases measured, or None when that failed (logged: the take itself is safe)."""
+        try:
+            return measure_phrases(outcome.features, audio)
+        except Exception:  # an extra view of a stored take must never cost the take or its transcript
+            log.exception("measuring the phrases of take %s failed", outcome.take_id)
+            return None
+
+    def _reviewed(self, outcome: TakeOutcome, spoken: tuple | None, audio, start_s: float,
+                  words=()) -> TakeOutcome:
+        """The outcome with its phrase review and its comparison with the personal best (as judged now)."""
+        if spoken is None:
+            return outcome
+        try:
+            review = review_of(spoken, outcome.verdict, outcome.trial, start_s, audio.duration_s, words,
+                               self.practice.store.latest_baseline())
+            best = against_best(self.practice.store, outcome.drill_id, outcome.take_id)
+        except Exception:  # as above: logged, left out
+            log.exception("review of take %s failed", outcome.take_id)
+            return outcome
+        return replace(outcome, review=review, best=best)
 
     def _finish_transcript(self, phrases: _Phrases, audio, start_s: float):
         """The whole transcript: phrases done during the take, plus the tail after the last one.

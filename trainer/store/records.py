@@ -34,6 +34,7 @@ class TakeRecord:
     difficulty: str | None = None
     stopped_by: str | None = None  # why the take ended: "silence", "key", "max_length", "device_lost", ...
     counted: bool = True  # counts as a take (trainer.practice.counting); kept in the history either way
+    note: str | None = None  # the therapist's own short note on the take
     id: int | None = None
 
     @property
@@ -58,6 +59,7 @@ class TakeRecord:
             "difficulty": self.difficulty,
             "stopped_by": self.stopped_by,
             "counted": self.counted,
+            "note": self.note,
             "features": self.features,
             "verdict": self.verdict,
         }
@@ -80,6 +82,7 @@ class TakeRecord:
             difficulty=data["difficulty"],
             stopped_by=data.get("stopped_by"),  # exports made before these columns existed
             counted=bool(data.get("counted", True)),
+            note=data.get("note"),
             features=data["features"],
             verdict=data.get("verdict"),  # a CSV export without any judged take has no verdict columns
         )

@@ -121,6 +121,10 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE baselines ADD COLUMN effort_slope REAL;
     ALTER TABLE baselines ADD COLUMN effort TEXT NOT NULL DEFAULT '[]';
     """,
+    # 8: the therapist's own short note on a take (typed on the result screen; shown in the report)
+    """
+    ALTER TABLE takes ADD COLUMN note TEXT;
+    """,
 )
 LATEST = len(MIGRATIONS)
 

@@ -267,13 +267,13 @@ class Store:
         conn.execute("INSERT OR IGNORE INTO drills (id, added_at) VALUES (?, ?)", (take.drill_id, iso(take.at)))
         cursor = conn.execute(
             "INSERT INTO takes (drill_id, at, session_id, baseline_id, difficulty, audio_path, features, verdict, "
-            "score, rating, device, overflows, interrupted, latency_s, overlap_s, stopped_by, counted) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "score, rating, device, overflows, interrupted, latency_s, overlap_s, stopped_by, counted, note) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (take.drill_id, iso(take.at), take.session_id, take.baseline_id, take.difficulty,
              None if take.audio_path is None else str(take.audio_path), _json(take.features),
              None if take.verdict is None else _json(take.verdict), take.score, take.rating, take.device,
              take.overflows, int(take.interrupted), take.latency_s, take.overlap_s, take.stopped_by,
-             int(take.counted)),
+             int(take.counted), _clean_note(take.note)),
         )
         return int(cursor.lastrowid)
 
@@ -284,6 +284,13 @@ class Store:
             _check_rating(rating)
         with self._write() as conn:
             if conn.execute("UPDATE takes SET rating = ? WHERE id = ?", (rating, take_id)).rowcount != 1:
+                raise StoreError(f"There is no take number {take_id} in the practice history.")
+
+    @_guarded
+    def set_note(self, take_id: int, note: str | None) -> None:
+        """Set (or clear, with None or blank text) the therapist's note on a stored take."""
+        with self._write() as conn:
+            if conn.execute("UPDATE takes SET note = ? WHERE id = ?", (_clean_note(note), take_id)).rowcount != 1:
                 raise StoreError(f"There is no take number {take_id} in the practice history.")
 
     @_guarded
@@ -337,6 +344,41 @@ class Store:
             rows = self._conn().execute(f"SELECT {_TAKE_COLUMNS} FROM takes WHERE counted AND difficulty = ? "
                                         "ORDER BY at DESC, id DESC LIMIT ?", (difficulty, limit)).fetchall()
         return self._takes(reversed(rows))
+
+    @_guarded
+    def best_take(self, drill_id: str, *, exclude: int | None = None) -> TakeRecord | None:
+        """The drill's personal best (trainer.practice.best): of the judged takes that count, the highest
+        score, the most recent of equal scores; `exclude` leaves one take out (the one just made)."""
+        row = self._conn().execute(
+            f"SELECT {_TAKE_COLUMNS} FROM takes WHERE counted AND drill_id = ? AND score IS NOT NULL AND id IS NOT ? "
+            "ORDER BY score DESC, at DESC, id DESC LIMIT 1", (drill_id, exclude)).fetchone()
+        return None if row is None else _take(row)
+
+    @_guarded
+    def takes_between(self, start: datetime, end: datetime, *, features: bool = True) -> list[TakeRecord]:
+        """Every take recorded in [start, end), counted or not, oldest first. With `features=False` the
+        takes come without their features ({}: much quicker for a year of takes that only need verdicts)."""
+        columns = _TAKE_COLUMNS if features else _TAKE_COLUMNS.replace("features", "'{}'")
+        rows = self._conn().execute(f"SELECT {columns} FROM takes WHERE at >= ? AND at < ? ORDER BY at, id",
+                                    (iso(start), iso(end))).fetchall()
+        return [_take(row) for row in rows]
+
+    @_guarded
+    def takes_before(self, moment: datetime, limit: int, *, difficulty: str | None = None) -> list[TakeRecord]:
+        """The `limit` takes that count recorded before `moment` (at one difficulty, when given), oldest first."""
+        sql = f"SELECT {_TAKE_COLUMNS} FROM takes WHERE counted AND at < ?"
+        args: tuple[Any, ...] = (iso(moment),)
+        if difficulty is not None:
+            sql += " AND difficulty = ?"
+            args += (difficulty,)
+        rows = self._conn().execute(f"{sql} ORDER BY at DESC, id DESC LIMIT ?", (*args, limit)).fetchall()
+        return [_take(row) for row in reversed(rows)]
+
+    @_guarded
+    def first_take_at(self) -> datetime | None:
+        """When the first take (of any kind) was recorded; None for an empty history."""
+        row = self._conn().execute("SELECT MIN(at) FROM takes").fetchone()
+        return None if row is None or row[0] is None else parse_time(row[0])
 
     def iter_takes(self) -> Iterator[TakeRecord]:
         """Every take, oldest first, streamed from one consistent snapshot (fine for a long history)."""
@@ -685,7 +727,8 @@ _GOOD_TIME = ("(julianday(at) IS NOT NULL AND "
 _VALID_VERDICT = "CASE WHEN json_valid(verdict) THEN verdict END"
 _VALID_FEATURES = "CASE WHEN json_valid(features) THEN features END"
 _TAKE_COLUMNS = ("id, drill_id, at, session_id, baseline_id, difficulty, audio_path, features, verdict, rating, "
-                 "device, overflows, interrupted, latency_s, overlap_s, stopped_by, counted")
+                 "device, overflows, interrupted, latency_s, overlap_s, stopped_by, counted, note")
+NOTE_MAX_CHARS = 500
 _BASELINE_COLUMNS = ("id, created_at, device, loudness_dbfs, pitch_median_st, pitch_range_st, wpm, "
                      "articulation_rate, sources, syllable_rate, pace_method, alpha_ratio_db, alpha_sd_db, "
                      "effort_slope, effort")
@@ -705,7 +748,7 @@ def _take(row: tuple) -> TakeRecord:
         difficulty=row[5], audio_path=None if row[6] is None else Path(row[6]), features=features,
         verdict=verdict, rating=row[9], device=row[10],
         overflows=row[11], interrupted=bool(row[12]), latency_s=row[13], overlap_s=row[14], stopped_by=row[15],
-        counted=bool(row[16]),
+        counted=bool(row[16]), note=row[17],
     )
 
 
@@ -717,6 +760,18 @@ def _baseline(row: tuple) -> Baseline:
 
 def _json(value: Mapping[str, Any]) -> str:
     return json.dumps(clean_json(value), ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+
+
+def _clean_note(note: str | None) -> str | None:
+    """A note as kept: one line of plain text, trimmed; None when blank."""
+    if note is None:
+        return None
+    if not isinstance(note, str):
+        raise StoreError(f"A note on a take is text, not {type(note).__name__}.")
+    text = " ".join(note.split())
+    if len(text) > NOTE_MAX_CHARS:
+        raise StoreError(f"A note on a take is at most {NOTE_MAX_CHARS} characters; this one has {len(text)}.")
+    return text or None
 
 
 def _check_rating(rating: int) -> None:

@@ -19,14 +19,16 @@ from textual.widgets import Footer, Header, ProgressBar, Sparkline, Static
 from trainer.tui.base import LevelVoiceScreen, guarded, report
 from trainer.tui.messages import SessionEvent
 from trainer.tui.screens.dialogs import ConfirmDialog
+from trainer.tui.screens.review_keys import REVIEW_BINDINGS, ReviewKeys
 from trainer.tui.widgets.level_meter import LevelMeter
 from trainer.tui.widgets.result_view import ResultView
+from trainer.tui.widgets.take_review import TakeReviewPanel
 from trainer.tui.widgets.trend import score_trend
 
 BUSY_STATES = ("client", "answer", "analysing")
 
 
-class DrillScreen(LevelVoiceScreen):
+class DrillScreen(ReviewKeys, LevelVoiceScreen):
     """One drill, repeated as often as wanted."""
 
     DEFAULT_CSS = """
@@ -56,7 +58,7 @@ class DrillScreen(LevelVoiceScreen):
         Binding("c", "hear_client", "Client", tooltip="Hear the client clip again (nothing is recorded)"),
         Binding("n", "next_drill", "Next", tooltip="Next drill (same challenge one level up, or the next one)"),
         Binding("escape", "leave", "Back", tooltip="Back to Today (a take in progress is kept)"),
-    ]
+    ] + REVIEW_BINDINGS
 
     state: reactive[str] = reactive("ready")
 
@@ -79,6 +81,7 @@ class DrillScreen(LevelVoiceScreen):
                 yield LevelMeter(id="meter")
             yield Static(id="recent-row")
             yield ResultView(id="result")
+            yield TakeReviewPanel(id="review")
         yield Footer()
 
     # ---- set-up ----
@@ -111,6 +114,7 @@ class DrillScreen(LevelVoiceScreen):
         self.query_one("#drill-situation", Static).update(situation)
         self.query_one("#client-words", Static).update(f"“{drill.transcript}”")
         self.query_one(ResultView).clear()
+        self.query_one(TakeReviewPanel).clear()
         self.query_one(LevelMeter).reset()
         self._reset_clip_progress()
         self.state = "ready"
@@ -170,6 +174,7 @@ class DrillScreen(LevelVoiceScreen):
             return
         self._stop = threading.Event()
         self.query_one(ResultView).clear()
+        self.query_one(TakeReviewPanel).clear()
         self.query_one(LevelMeter).reset()
         self._reset_clip_progress()  # not the last take's 100 % until the new clip reports
         self.state = "client"
@@ -193,9 +198,10 @@ class DrillScreen(LevelVoiceScreen):
             self.state = "analysing"
         elif kind == "AnalysisWaiting":
             self._say(Text(f"Measuring your take… ({event.reason})"))
-        elif kind in ("ResultReady", "TranscriptReady"):
+        elif kind in ("ResultReady", "ReviewReady", "TranscriptReady"):
             self._outcome = event.outcome
             self.query_one(ResultView).show(event.outcome)
+            self.query_one(TakeReviewPanel).show(event.outcome, self.practice.tz)
             self.state = "result"
             self._say_why_it_stopped(event.outcome.trial)
             self.refresh_recent()
@@ -246,8 +252,8 @@ class DrillScreen(LevelVoiceScreen):
             self.play(self.drill.clip_path)
 
     @work(thread=True, exclusive=True, group="playback", exit_on_error=False)
-    def play(self, path) -> None:
-        self.practice.play_file(path, stop=self._stop)
+    def play(self, path, start_s: float = 0.0) -> None:
+        self.practice.play_file(path, stop=self._stop, start_s=start_s)
 
     def action_next_drill(self) -> None:
         if self.state in BUSY_STATES:

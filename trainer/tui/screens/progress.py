@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -31,6 +32,7 @@ class ProgressScreen(LevelVoiceScreen):
         Binding("right_square_bracket", "month(1)", "Next month", key_display="]"),
         Binding("d", "next_drill", "Next drill"),
         Binding("m", "next_metric", "Next metric"),
+        Binding("r", "report", "Report", tooltip="Write a practice report for your supervisor (HTML, prints to PDF)"),
         Binding("escape", "app.pop_screen", "Back"),
     ]
 
@@ -115,6 +117,25 @@ class ProgressScreen(LevelVoiceScreen):
         if shown < counted:
             text += f" of {counted} (the others were not judged: no baseline yet, or this measure was missing)"
         return text
+
+    def action_report(self) -> None:
+        from trainer.session.practice import default_report_folder
+        from trainer.tui.screens.report_dialog import ReportDialog
+
+        def chosen(request) -> None:
+            if request is not None:
+                self.notify("Writing the report…", timeout=3)
+                self.write_report(request)
+
+        self.app.push_screen(ReportDialog(default_report_folder()), chosen)
+
+    @work(thread=True, exclusive=True, group="report", exit_on_error=False)
+    def write_report(self, request) -> None:
+        result = self.practice.make_report(days=request.days, out=request.folder, with_audio=request.with_audio)
+        recordings = (f" It holds {result.recordings} recordings: takes can contain what a client said."
+                      if request.with_audio else "")
+        self.app.call_from_thread(self.notify, f"Report written to {result.path} ({result.takes} takes, "
+                                  f"{result.size_bytes // 1024} KB).{recordings}", title="Report", timeout=15)
 
     def action_month(self, step: int) -> None:
         year, month = self._month
