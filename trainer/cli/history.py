@@ -1,4 +1,4 @@
-"""What every history command (`take`, `stats`, `export`, `purge`) does first and last.
+"""What every history command (`take`, `stats`, `export`, `report`, `purge`) does first and last.
 
 First the takes folder is reconciled with the history (trainer.session.recovery): an
 interrupted take or a recording the history does not know is stored now, so nothing a

@@ -20,17 +20,16 @@ import click
 def report(days: int | None, first: str | None, last: str | None, out: Path | None, with_audio: bool) -> None:
     """Write a practice report (one self-contained HTML file that prints well to PDF)."""
     from trainer import config
+    from trainer.cli.history import history
     from trainer.practice.clock import zone
     from trainer.report import make_report, period_from
-    from trainer.store import open_store
 
-    settings = config.load()
-    tz = zone(settings.timezone)
+    tz = zone(config.load().timezone)
     now = datetime.now(timezone.utc)
     period = period_from(today=now.astimezone(tz).date(), tz=tz, days=days, first=first, last=last)
-    with open_store() as store:
-        result = make_report(store, period, out, now=now, goal_minutes=settings.daily_goal_minutes,
-                             with_audio=with_audio)
+    with history() as practice:  # an interrupted take is stored first, so the report has it
+        result = make_report(practice.store, period, out, now=now,
+                             goal_minutes=practice.settings.daily_goal_minutes, with_audio=with_audio)
     left_out = f" ({result.not_counted} more did not count)" if result.not_counted else ""
     click.echo(f"Wrote the report of {period.describe()}: {result.takes} take{'s' if result.takes != 1 else ''}"
                f"{left_out} on {result.drills} drill{'s' if result.drills != 1 else ''}, "
