@@ -155,7 +155,7 @@ def test_check_prosody_measures_neutral_against_expressive_and_the_voices(pack, 
     assert row["drill_id"] == "anger-3-calm-down" and row["voice"] == "woman-30"
     change = row["changes"]  # one random reading each: the directions, with room for piper's variation
     assert change["pitch_st"] >= 1.0 and change["range_ratio"] >= 1.3 and change["rate_change"] >= 0.1
-    assert change["level_db"] >= 3 and change["centroid_change"] > 0.1
+    assert change["level_db"] >= 3 and change["centroid_change"] > 0.1 and change["alpha_db"] >= 2.5
     assert (done.returncode == 0) == (row["missed"] == [] and report["too_alike"] == [])
     voices = {v["voice"]: v for v in report["voices"]}
     assert len(voices) >= 5 and report["too_alike"] == []

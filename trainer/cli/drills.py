@@ -194,9 +194,9 @@ def _check_prosody(as_json: bool) -> int:
 
 
 _PROSODY_HEADER = (f"{'DRILL':<32} {'VOICE':<9} {'PITCH Hz (st)':<19} {'RANGE st (x)':<19} "
-                   f"{'RATE wpm (%)':<18} {'LEVEL dBFS':<17} {'CENTROID Hz (%)':<20} {'PAUSES %':<9} OK\n"
+                   f"{'RATE wpm (%)':<18} {'LEVEL dBFS':<17} {'ALPHA dB':<16} {'PAUSES %':<9} OK\n"
                    f"{'':<32} {'':<9} {'neutral > upset':<19} {'neutral > upset':<19} {'neutral > upset':<18} "
-                   f"{'neutral > upset':<17} {'neutral > upset':<20} {'n > u':<9}")
+                   f"{'neutral > upset':<17} {'neutral > upset':<16} {'n > u':<9}")
 
 
 def _prosody_line(row) -> str:
@@ -206,7 +206,7 @@ def _prosody_line(row) -> str:
             f"{n.pitch_range_st:4.1f} > {e.pitch_range_st:4.1f} (x{c['range_ratio']:.2f})  "
             f"{n.rate_wpm:3.0f} > {e.rate_wpm:3.0f} ({c['rate_change'] * 100:+4.0f})  "
             f"{n.level_dbfs:5.1f} > {e.level_dbfs:5.1f}  "
-            f"{n.centroid_hz:5.0f} > {e.centroid_hz:5.0f} ({c['centroid_change'] * 100:+4.0f})  "
+            f"{n.alpha_ratio_db:5.1f} > {e.alpha_ratio_db:5.1f} ({c['alpha_db']:+4.1f})  "
             f"{n.pause_ratio * 100:3.0f} > {e.pause_ratio * 100:3.0f}  {'yes' if not row.missed else 'NO'}")
 
 

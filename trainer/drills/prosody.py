@@ -47,6 +47,7 @@ class Measures:
     articulation_rate: float | None  # syllables per second of speech (the app's pace)
     level_dbfs: float  # RMS over speech
     centroid_hz: float  # spectral centroid (50 Hz-5 kHz) of the voiced speech: brighter is higher
+    alpha_ratio_db: float  # the app's edge feature: energy 1-5 kHz re 50 Hz-1 kHz of the voiced speech
     pauses: int  # silences of 250 ms or more between the first and last speech
     pause_ratio: float
 
@@ -55,7 +56,7 @@ class Measures:
 class Target:
     """One documented direction: `measure` of expressive against neutral, at least (`>=`) or at most `limit`."""
 
-    measure: str  # pitch_st, range_ratio, rate_change, level_db, centroid_change, pause_share
+    measure: str  # pitch_st, range_ratio, rate_change, level_db, alpha_db, centroid_change, pause_share
     sign: str  # ">=" or "<="
     limit: float
 
@@ -72,17 +73,18 @@ def _targets(text: str) -> tuple[Target, ...]:
 
 
 # expressive vs neutral, per challenge: pitch_st and level_db are differences, range_ratio a ratio,
-# rate_change and centroid_change relative changes (0.15 = +15 %), pause_share the change in the
+# alpha_db the change of the alpha ratio (the edge's feature, dB), rate_change and centroid_change
+# relative changes (0.15 = +15 %), pause_share the change in the
 # silent share of the speech span (0.05 = five points more silence)
 TARGETS: dict[str, tuple[Target, ...]] = {
-    "anger": _targets("pitch_st >= 1.5; range_ratio >= 1.5; rate_change >= 0.15; centroid_change >= 0.15; "
-                      "level_db >= 3"),
+    "anger": _targets("pitch_st >= 1.5; range_ratio >= 1.5; rate_change >= 0.15; alpha_db >= 3; level_db >= 3"),
     "despair": _targets("pitch_st <= -2; range_ratio <= 0.7; rate_change <= -0.2; level_db <= -3; "
                         "pause_share >= 0.05"),
     "anxious": _targets("pitch_st >= 1; rate_change >= 0.1; pause_share >= 0.03; level_db >= 1"),
     "contempt": _targets("pitch_st <= -1; range_ratio <= 0.85; rate_change <= -0.05"),
-    "withdrawal": _targets("level_db <= -6; rate_change <= -0.2; range_ratio <= 0.85; pause_share >= 0.05"),
-    "competence": _targets("range_ratio >= 1.1; centroid_change >= 0.05"),
+    "withdrawal": _targets("level_db <= -6; rate_change <= -0.2; range_ratio <= 0.85; pause_share >= 0.05; "
+                           "alpha_db <= -1"),
+    "competence": _targets("range_ratio >= 1.1; alpha_db >= 1"),
 }
 
 
@@ -119,6 +121,16 @@ def spectral_centroid_hz(samples: np.ndarray, rate: int) -> float:
     freqs = np.fft.rfftfreq(frames.shape[1], 1 / ENVELOPE_RATE)
     band = (freqs >= TILT_BAND_HZ[0]) & (freqs <= TILT_BAND_HZ[1])
     return float(np.sum(freqs[band] * power[band]) / np.sum(power[band]))
+
+
+def voiced_alpha_ratio_db(samples: np.ndarray, rate: int) -> float:
+    """The app's alpha ratio (trainer.analysis.voice_quality) over the clip's voiced, loud frames: 20 ms
+    Hamming frames at 16 kHz, power spectra averaged (short clips too, unlike a take's 2 s minimum)."""
+    from trainer.analysis.voice_quality import SPECTRUM_FFT, alpha_ratio_db
+
+    frames = _voiced_frames(samples, rate, size=320) * np.hamming(320)
+    power = np.mean(np.abs(np.fft.rfft(frames, SPECTRUM_FFT, axis=1)) ** 2, axis=0)
+    return alpha_ratio_db(np.fft.rfftfreq(SPECTRUM_FFT, 1 / ENVELOPE_RATE), power)
 
 
 def _voiced_frames(samples: np.ndarray, rate: int, *, size: int) -> np.ndarray:
@@ -210,7 +222,8 @@ def measure(samples: np.ndarray, rate: int, transcript: str) -> Measures:
         pitch_median_st=features.pitch_median_st, pitch_median_hz=features.pitch_median_hz,
         pitch_range_st=features.pitch_range_st, rate_wpm=round(features.words / sounding * 60.0, 1),
         wpm=features.wpm, articulation_rate=features.articulation_rate, level_dbfs=features.loudness_dbfs,
-        centroid_hz=round(spectral_centroid_hz(samples, rate), 1), pauses=max(len(features.segments) - 1, 0),
+        centroid_hz=round(spectral_centroid_hz(samples, rate), 1),
+        alpha_ratio_db=round(voiced_alpha_ratio_db(samples, rate), 2), pauses=max(len(features.segments) - 1, 0),
         pause_ratio=features.pause_ratio or 0.0)
 
 
@@ -222,6 +235,7 @@ def changes(neutral: Measures, expressive: Measures) -> dict[str, float]:
         "rate_change": round(expressive.rate_wpm / neutral.rate_wpm - 1.0, 3),
         "level_db": round(expressive.level_dbfs - neutral.level_dbfs, 2),
         "centroid_change": round(expressive.centroid_hz / neutral.centroid_hz - 1.0, 3),
+        "alpha_db": round(expressive.alpha_ratio_db - neutral.alpha_ratio_db, 2),
         "pause_share": round(expressive.pause_ratio - neutral.pause_ratio, 3),
     }
 
