@@ -94,11 +94,14 @@ def _against_best(store, figures, drill_id: str | None):
     from trainer.errors import TrainerError
     from trainer.session.review import against_best
 
+    chosen = drill_id
     if drill_id is None:
         if not figures.drills:
             return None
         drill_id = figures.drills[0].id
     last = store.takes_for_drill(drill_id, limit=1)
+    if not last and chosen is None:
+        return None  # the drill practised last has no take that counts and can be read: nothing to compare
     if not last:
         raise TrainerError(f"No take of the drill '{drill_id}' counts yet: see `levelvoice drills list` for the ids.")
     return drill_id, last[0], against_best(store, drill_id, last[0].id)
