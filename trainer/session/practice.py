@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from trainer import config
+from trainer import config, paths
 from trainer.session.events import TakeOutcome, WarmUpDone
 from trainer.session.lock import recording_lock
 from trainer.session.questions import question_for

@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.reactive import reactive
-from textual.widgets import Footer, Header, ProgressBar, Sparkline, Static
+from textual.widgets import Footer, Header, ProgressBar, Static
 
 from trainer.tui.base import LevelVoiceScreen, guarded, report
 from trainer.tui.messages import SessionEvent
