@@ -19,7 +19,7 @@ WORDS = {
     "listen": 2, "listened": 2, "stopped": 1, "wishes": 2, "changes": 2, "judged": 1, "pressure": 2, "sure": 1,
     "whatever": 3, "somebody": 3, "serious": 3, "obvious": 3, "business": 2, "probably": 3, "family": 3,
     "hospital": 3, "waiting": 2, "minutes": 2, "insurance": 3, "player": 2, "layer": 2, "beyond": 2, "royal": 2,
-    "employee": 3, "annoying": 3, "eye": 1, "eyes": 1, "obeyed": 2, "ageing": 2,
+    "employee": 3, "annoying": 3, "eye": 1, "eyes": 1, "eyebrow": 2, "eyelid": 2, "eyeing": 2, "greyer": 2, "obeyed": 2, "ageing": 2,
 }
 
 

@@ -78,7 +78,7 @@ def word_syllables(word: str) -> int:
         w = w[:-2]  # "makes", "hopes" (but "boxes", "pages")
     elif len(w) > 3 and w.endswith("ed") and not re.search(r"[td]ed$", w):
         w = w[:-2]  # "walked", "named" (but "wanted", "needed")
-    w = re.sub(r"(?<=[aeiou])y(?=[aeiou].)", "-", w)  # a consonant y between vowels ("player", "beyond")
+    w = re.sub(r"(?<!^e)(?<=[aeiou])y(?=[aeiou].)", "-", w)  # a consonant y between vowels ("player"; not "eyebrow")
     return max(1, len(_VOWELS.findall(w)) + len(_SPLIT.findall(w)) + extra)
 
 
