@@ -8,11 +8,12 @@ offline). The neural voice (piper, en_US-joe-medium) reads one text at two lengt
 own phoneme alignments give the true change (speaking time of the phonemes, pauses left out).
 `benchmarks/pace_accuracy.py` prints the whole table.
 
-The goal is 4 % on every change. Measured today (docs/practice.md): the acoustic path reads
-all but a few changes within 4 % (worst 5.1 %, a lower voice shifted down 300 cents and
-slowed, or the female voice sped up 1.3 and shifted down), the path with the transcript all
-but two (worst 4.6 %); so each change is held to 5.5 %, the mean error to 2 % and at least
-85 % of the changes to the 4 % goal.
+The goal is 4 % on every change. Measured today (docs/practice.md): the path with the
+transcript, which is what Level Voice reports whenever there is a transcript, reads every
+change within 4 % (worst 3.6 %, mean 1.35 %), and is held to that goal on every change and
+to a mean of 1.5 %. The acoustic path alone (the fallback) reads all but three within 4 %
+(worst 5.1 %: the female voice slowed, or sped up and shifted down 300 cents; mean 1.8 %), so
+each change is held to 5.5 %, the mean to 2 % and at least 90 % of the changes to the goal.
 """
 
 from __future__ import annotations
@@ -27,9 +28,11 @@ from trainer.analysis import acoustic_features, analyze, compare
 TEMPOS = (0.8, 0.85, 0.9, 1.1, 1.2, 1.3)
 PITCHES = (0, 300, -300)
 TARGET = 0.04  # the goal: the pace ratio within 4 % of the true change
-CASE_LIMIT = 0.055  # what every single change stays within today (the worst reads 5.1 %, see the module notes)
-MEAN_LIMIT = 0.02  # the mean error over all changes
-WITHIN_TARGET = 0.85  # the share of changes within the 4 % goal
+# what every single change stays within, the mean error over all changes and the share of changes within
+# the goal, per path (measured today, see the module notes)
+CASE_LIMIT = {"acoustic": 0.055, "transcript": TARGET}
+MEAN_LIMIT = {"acoustic": 0.02, "transcript": 0.015}
+WITHIN_TARGET = {"acoustic": 0.9, "transcript": 1.0}
 CASES = [(path, tempo, cents) for path in SPEECH_FILES for tempo in TEMPOS for cents in PITCHES]
 CASES += [(path, 1.0, cents) for path in SPEECH_FILES for cents in (300, -300)]  # a pitch shift alone: no change
 IDS = [f"{p.stem[:11]}-x{t}-{c:+d}c" for p, t, c in CASES]
@@ -76,22 +79,23 @@ def transcript_paces(changed_takes, transcriber):
 def test_acoustic_pace_follows_a_change_of_tempo(acoustic_paces, path, tempo, cents):
     ratio, basis = acoustic_paces[path, tempo, cents]
     assert basis == "acoustic"
-    assert abs(error(ratio, tempo)) <= CASE_LIMIT, f"pace ×{ratio:.3f}, true ×{tempo}"
+    assert abs(error(ratio, tempo)) <= CASE_LIMIT["acoustic"], f"pace ×{ratio:.3f}, true ×{tempo}"
 
 
 @pytest.mark.parametrize(("path", "tempo", "cents"), CASES, ids=IDS)
 def test_pace_with_the_transcript_follows_a_change_of_tempo(transcript_paces, path, tempo, cents):
     ratio, basis = transcript_paces[path, tempo, cents]
     assert basis in ("transcript+acoustic", "acoustic")  # acoustic when whisper dropped words
-    assert abs(error(ratio, tempo)) <= CASE_LIMIT, f"pace ×{ratio:.3f} ({basis}), true ×{tempo}"
+    assert abs(error(ratio, tempo)) <= CASE_LIMIT["transcript"], f"pace ×{ratio:.3f} ({basis}), true ×{tempo}"
 
 
 @pytest.mark.parametrize("path_name", ["acoustic_paces", "transcript_paces"])
 def test_pace_errors_are_small_on_the_whole(request, path_name):
     paces = request.getfixturevalue(path_name)
+    path = path_name.removesuffix("_paces")
     errors = [abs(error(ratio, tempo)) for (_, tempo, _), (ratio, _) in paces.items()]
-    assert sum(errors) / len(errors) <= MEAN_LIMIT
-    assert sum(e <= TARGET for e in errors) >= WITHIN_TARGET * len(errors)
+    assert sum(errors) / len(errors) <= MEAN_LIMIT[path]
+    assert sum(e <= TARGET for e in errors) >= WITHIN_TARGET[path] * len(errors)
     if path_name == "transcript_paces":  # the transcript really takes part
         assert sum(basis == "transcript+acoustic" for _, basis in paces.values()) >= 0.9 * len(paces)
 
@@ -100,7 +104,7 @@ NEURAL_TEXT = ("I understand that waiting so long felt unfair, and I can hear ho
                "Let's take a moment and look at what happened this morning, one step at a time. "
                "You have every reason to be upset, and I want to understand what matters most to you now.")
 PAUSES = {" ", ",", ".", "!", "?", ";", ":", "^", "$", "_"}  # piper's symbols for silence and its edges
-NEURAL_LIMITS = {"acoustic": 0.085, "transcript": 0.05}  # measured: +2.0 / +7.6 % and +3.8 / +4.1 %
+NEURAL_LIMITS = {"acoustic": TARGET, "transcript": TARGET}  # measured: +1.4 / +2.1 % and +1.7 / +2.0 %
 
 
 @pytest.fixture(scope="module")
@@ -134,8 +138,8 @@ def read_aloud(piper_voice, length_scale: float):
 
 @pytest.mark.parametrize(("calm", "other"), [(1.0, 0.8), (1.0, 1.25)], ids=["faster", "slower"])
 def test_a_neural_voice_read_at_two_rates(neural_voice, transcriber, calm, other):
-    """Piper reads with flat, noise-free prosody here (deterministic); its slower reading splits
-    stretched vowels more than people do: the acoustic count over-reads it by about 8 %."""
+    """Piper reads with flat, noise-free prosody here (deterministic) and a breathy voice to the pitch
+    tracker; at 0.8 it says a word on the breath, at 1.25 its vowels are clearer: both must read true."""
     samples, rate, calm_s = read_aloud(neural_voice, calm)
     changed_samples, changed_rate, changed_s = read_aloud(neural_voice, other)
     true = calm_s / changed_s  # the same phonemes in less (or more) time

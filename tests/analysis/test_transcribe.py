@@ -51,7 +51,9 @@ def test_analyze_fills_pace_and_transcript(speech, transcriber):
     acoustic = features_of(path)
     assert features.words >= 35 and KNOWN_WORDS[path.stem] <= set(split_words(features.transcript))
     assert 120 < features.wpm < 320  # words per minute of sounding speech (every pause left out), read aloud
-    assert 4.5 < features.syllable_rate < 7.5 and features.syllables >= 50
+    # read aloud: 4-7.5 syllables a second (the slowest voice, male-3436, says its 58 syllables in 13 s of
+    # sounding speech: 4.47 a second, which the counter now gets exactly)
+    assert 4.0 < features.syllable_rate < 7.5 and features.syllables >= 50
     assert features.articulation_rate == acoustic.articulation_rate and features.speech_s == acoustic.speech_s
     assert not features.warnings
 

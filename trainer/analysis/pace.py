@@ -24,7 +24,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from trainer.analysis.activity import PAUSE_S, frame_powers, runs
+from trainer.analysis.activity import PAUSE_S, STEADY_MIN_S, frame_powers, runs
 from trainer.analysis.pitch import semitones
 from trainer.analysis.signal import db
 
@@ -87,15 +87,29 @@ def _band_filter(band: tuple[float, float], rate: int) -> np.ndarray:
 
 
 def sounding_frames(active: np.ndarray, speech: np.ndarray, hop_s: float) -> np.ndarray:
-    """Frames above the speech threshold within a pause's length (250 ms) of speech.
+    """Frames above the speech threshold within a pause's length (250 ms) of speech, and the
+    short stretches above it that run on from speech with no pause between.
 
     The time base of pace: silences of any length fall out, so a speaker who shortens
     a 300 ms pause to 200 ms does not gain "speaking time", while the quiet edges of
-    words (a final "s", a soft onset) stay in.
+    words (a final "s", a soft onset) stay in, and so do barely voiced words ("at a time"
+    said on the breath) that follow speech without a pause. A stretch of a second or
+    more that holds no speech (a hum, a fan) only counts where it is that near speech.
     """
     frames = int(round(PAUSE_S / hop_s))
     near = np.convolve(speech.astype(np.float32), np.ones(2 * frames + 1, np.float32), mode="same") > 0.5
-    return active & near
+    sounding = active & near
+    longest = int(round(STEADY_MIN_S / hop_s))
+    group: list[tuple[int, int]] = []
+    for a, b in runs(active) + [(len(active) + frames, len(active) + frames)]:
+        if group and a - group[-1][1] >= frames:  # a pause ends the group
+            if any(speech[x:y].any() for x, y in group):
+                for x, y in group:
+                    if y - x < longest or speech[x:y].any():
+                        sounding[x:y] = True
+            group = []
+        group.append((a, b))
+    return sounding
 
 
 def articulation_rate(samples: np.ndarray, rate: int, aperiodicity: np.ndarray, sounding: np.ndarray,
@@ -110,7 +124,10 @@ def articulation_rate(samples: np.ndarray, rate: int, aperiodicity: np.ndarray, 
       split into two peaks;
     - a peak is weighed by how voiced its surroundings are (voicing itself graded by the
       pitch tracker's aperiodicity) instead of being kept or dropped on one frame's
-      voicing, which flips at the edges of voiced sounds;
+      voicing, which flips at the edges of voiced sounds; a breathy voice (median
+      aperiodicity of its sounding speech above the fully voiced mark) has the scale moved
+      up by as much, so its voicing is judged against its own, and a slower reading with
+      clearer vowels gains no nuclei;
     - the count is averaged over a few smoothings, dip depths and vowel bands, so that a
       borderline peak moves the result a little instead of a whole syllable.
     """
@@ -121,7 +138,10 @@ def articulation_rate(samples: np.ndarray, rate: int, aperiodicity: np.ndarray, 
         return None
     repeat = int(round(hop_s / ENVELOPE_HOP_S))
     low, high = PERIODIC
-    voicing = np.clip((high - aperiodicity) / (high - low), 0.0, 1.0)
+    n = min(len(aperiodicity), len(sounding))
+    heard = aperiodicity[:n][sounding[:n]]
+    shift = max(0.0, float(np.median(heard)) - low) if len(heard) else 0.0  # a breathy voice: judged against its own
+    voicing = np.clip((high + shift - aperiodicity) / (high - low), 0.0, 1.0)
     rates = []
     for band in NUCLEUS_BANDS_HZ:
         filtered = sosfilt(_band_filter(band, rate), samples).astype(np.float32)

@@ -68,14 +68,17 @@ def word_syllables(word: str) -> int:
     w, extra = word, 0
     if len(w) > 1 and w[0] == "y" and w[1] in "aeiou":
         w = w[1:]  # a consonant y ("yes", "young")
-    if re.search(r"[^aeiouy]le$", w):
-        w, extra = w[:-2], 1  # "table", "little": -le is a syllable of its own
+    if re.search(r"[aeiouy][^aeiouy]+eings?$", w):
+        w = re.sub(r"eing(s?)$", r"ing\1", w)  # a silent e kept before -ing ("ageing", "singeing")
+    if re.search(r"[^aeiouy]le$|[^aeiouywrgmn][mn]e$", w):
+        w, extra = w[:-2], 1  # "table", "little": -le is a syllable of its own, and so is -me or -ne after a consonant ("callme")
     elif len(w) > 2 and w.endswith("e") and not w.endswith(("ee", "ye", "oe")):
         w = w[:-1]  # a silent final e ("make", "hope")
     elif len(w) > 3 and w.endswith("es") and not re.search(r"(s|x|z|ch|sh|c|g)es$", w):
         w = w[:-2]  # "makes", "hopes" (but "boxes", "pages")
     elif len(w) > 3 and w.endswith("ed") and not re.search(r"[td]ed$", w):
         w = w[:-2]  # "walked", "named" (but "wanted", "needed")
+    w = re.sub(r"(?<!^e)(?<=[aeiou])y(?=[aeiou].)", "-", w)  # a consonant y between vowels ("player"; not "eyebrow")
     return max(1, len(_VOWELS.findall(w)) + len(_SPLIT.findall(w)) + extra)
 
 

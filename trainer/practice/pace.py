@@ -21,7 +21,8 @@ from dataclasses import dataclass
 
 from trainer.practice.measures import Measures
 
-PACE_METHOD = 2  # 1: nuclei over speech with short pauses (earlier versions); 2: this module's rule
+PACE_METHOD = 3  # 1: nuclei over speech with short pauses; 2: voicing on a fixed scale, no barely voiced words
+# in the time base (earlier versions); 3: this module's rule with trainer.analysis.pace as it is now
 AGREEMENT = 0.10  # the transcript's ratio may differ this much from the acoustic one and still count
 
 BOTH = "transcript+acoustic"
