@@ -14,57 +14,54 @@ class _Stopped(Exception):
     """Ctrl+C or SIGTERM during a recording: what was recorded is kept; calibration ends."""
 
 
-def _record(practice, interrupts, index: int, prompt: str):
-    """Ask, record one answer (ends by itself when you stop speaking; Ctrl+C ends calibration)."""
+def _recorded(interrupts, ask, record, again: str):
+    """Ask (`ask()`: False skips, giving None), then one recording measured by `record(stop)`, until
+    it gives a result; a `CalibrationError` says why and asks again. Ctrl+C ends calibration (what
+    was recorded is kept)."""
     from trainer.audio.trial import Stop
     from trainer.errors import CalibrationError
 
     while True:
-        click.echo(f"\nQuestion {index + 1} of 3: {prompt}")
-        click.prompt("Press Enter, then answer for about 20 seconds", default="", show_default=False)
-        click.echo("Recording... (it stops when you have finished)")
-        stop = Stop()
-        try:
-            with c_chatter_to_log():
-                answer = interrupts.run(
-                    lambda: practice.record_calibration_answer(index, post=lambda _event: None, stop=stop), stop)
-        except CalibrationError as err:
-            if interrupts.exit_code is not None:
-                raise _Stopped() from err
-            click.echo(f"{err} Let's try that question again.")
-            continue
-        click.echo(answer.summary)
-        if interrupts.exit_code is not None:
-            raise _Stopped()
-        return answer
-
-
-def _read(practice, interrupts, effort: str, number: int):
-    """Ask for one reading of the effort text; None when the person skips the readings ("s")."""
-    from trainer.audio.trial import Stop
-    from trainer.errors import CalibrationError
-    from trainer.session.calibration import EFFORT_HOW
-
-    while True:
-        click.echo(f"\nReading {number} of 3: read it {EFFORT_HOW[effort]}.")
-        if click.prompt("Press Enter, then read the text (or type s and Enter to skip the readings)", default="",
-                        show_default=False).strip().lower() == "s":
+        if not ask():
             return None
         click.echo("Recording... (it stops when you have finished)")
         stop = Stop()
         try:
             with c_chatter_to_log():
-                reading = interrupts.run(
-                    lambda: practice.record_effort_reading(effort, post=lambda _event: None, stop=stop), stop)
+                result = interrupts.run(lambda: record(stop), stop)
         except CalibrationError as err:
             if interrupts.exit_code is not None:
                 raise _Stopped() from err
-            click.echo(f"{err} Let's do that reading again.")
+            click.echo(f"{err} {again}")
             continue
-        click.echo(reading.summary)
+        click.echo(result.summary)
         if interrupts.exit_code is not None:
             raise _Stopped()
-        return reading
+        return result
+
+
+def _record(practice, interrupts, index: int, prompt: str):
+    """Ask, record one answer (ends by itself when you stop speaking; Ctrl+C ends calibration)."""
+    def ask() -> bool:
+        click.echo(f"\nQuestion {index + 1} of 3: {prompt}")
+        click.prompt("Press Enter, then answer for about 20 seconds", default="", show_default=False)
+        return True
+
+    return _recorded(interrupts, ask, lambda stop: practice.record_calibration_answer(
+        index, post=lambda _event: None, stop=stop), "Let's try that question again.")
+
+
+def _read(practice, interrupts, effort: str, number: int):
+    """Ask for one reading of the effort text; None when the person skips the readings ("s")."""
+    from trainer.session.calibration import EFFORT_HOW
+
+    def ask() -> bool:
+        click.echo(f"\nReading {number} of 3: read it {EFFORT_HOW[effort]}.")
+        return click.prompt("Press Enter, then read the text (or type s and Enter to skip the readings)",
+                            default="", show_default=False).strip().lower() != "s"
+
+    return _recorded(interrupts, ask, lambda stop: practice.record_effort_reading(
+        effort, post=lambda _event: None, stop=stop), "Let's do that reading again.")
 
 
 def _readings(practice, interrupts) -> list:

@@ -144,6 +144,32 @@ def _silence(rate: int = 16000, seconds: float = 0.05):
     return Audio(np.zeros(int(rate * seconds), dtype=np.float32), rate)
 
 
+def _record_alone(practice, name: str, *, hangover_s: float, max_s: float, what: str, post: Post,
+                  stop: threading.Event) -> Path:
+    """Record into the calibration folder (nothing played) until the speaker stops; the recording's path.
+
+    Raises `CalibrationError` when nothing was heard or a sound device went away (the real
+    reason, not "too little speech"); the recording is kept either way.
+    """
+    from trainer.audio.events import PhraseFinished
+    from trainer.audio.trial import run_trial
+
+    moment = practice.now().astimezone(practice.tz)
+    folder = paths.ensure_private_dir(paths.data_dir() / "calibration")
+    path = folder / f"{moment.strftime('%Y-%m-%d-%H%M%S')}-{name}.flac"
+    settings = practice.settings
+    trial = run_trial(
+        _silence(), path, input_device=settings.input_device, output_device=settings.output_device, cue=False,
+        hangover_s=hangover_s, max_s=max_s, no_response_s=10.0, stop=stop, samplerate=settings.sample_rate,
+        on_event=lambda event: None if isinstance(event, PhraseFinished) else post(event),
+    )
+    if trial.no_response:
+        raise CalibrationError(trial.message or f"No {what} heard: check the microphone.")
+    if trial.stopped_by == "device_lost":
+        raise CalibrationError(trial.message or f"A sound device went away during the {what}.")
+    return Path(trial.take_path)
+
+
 def record_answer(practice, index: int, *, post: Post, stop: threading.Event) -> CalibrationAnswer:
     """Record one calm answer until the person stops speaking, and measure it.
 
@@ -151,31 +177,17 @@ def record_answer(practice, index: int, *, post: Post, stop: threading.Event) ->
     that this one question can be asked again (the recording is kept either way).
     """
     from trainer.analysis import analyze
-    from trainer.audio.events import PhraseFinished
-    from trainer.audio.trial import run_trial
     from trainer.media import read_audio
     from trainer.practice.baseline import MIN_SPEECH_S
 
-    moment = practice.now().astimezone(practice.tz)
-    folder = paths.ensure_private_dir(paths.data_dir() / "calibration")
-    path = folder / f"{moment.strftime('%Y-%m-%d-%H%M%S')}-answer{index + 1}.flac"
-    settings = practice.settings
-    trial = run_trial(
-        _silence(), path, input_device=settings.input_device, output_device=settings.output_device, cue=False,
-        hangover_s=ANSWER_HANGOVER_S, max_s=ANSWER_MAX_S, no_response_s=10.0, stop=stop,
-        samplerate=settings.sample_rate,
-        on_event=lambda event: None if isinstance(event, PhraseFinished) else post(event),
-    )
-    if trial.no_response:
-        raise CalibrationError(trial.message or "No answer heard: check the microphone.")
-    if trial.stopped_by == "device_lost":  # the real reason, not "too little speech"
-        raise CalibrationError(trial.message or "A sound device went away during the answer.")
-    audio = read_audio(trial.take_path, mono=True)
+    path = _record_alone(practice, f"answer{index + 1}", hangover_s=ANSWER_HANGOVER_S, max_s=ANSWER_MAX_S,
+                         what="answer", post=post, stop=stop)
+    audio = read_audio(path, mono=True)
     features = analyze(audio.samples, audio.rate, transcriber=practice.transcriber())
     if features.speech_s < MIN_SPEECH_S or features.loudness_dbfs is None:
         raise CalibrationError(f"I heard only {features.speech_s:.1f} s of speech in that answer; at least "
                                f"{MIN_SPEECH_S:.0f} s are needed, so speak for about 20 seconds.")
-    return CalibrationAnswer(Path(trial.take_path), features)
+    return CalibrationAnswer(path, features)
 
 
 def record_effort(practice, effort: str, *, post: Post, stop: threading.Event) -> EffortAnswer:
@@ -185,26 +197,14 @@ def record_effort(practice, effort: str, *, post: Post, stop: threading.Event) -
     this one reading can be done again (the recording is kept either way).
     """
     from trainer.analysis import acoustic_features
-    from trainer.audio.events import PhraseFinished
-    from trainer.audio.trial import run_trial
     from trainer.media import read_audio
     from trainer.practice.edge import effort_reading
 
-    moment = practice.now().astimezone(practice.tz)
-    folder = paths.ensure_private_dir(paths.data_dir() / "calibration")
-    path = folder / f"{moment.strftime('%Y-%m-%d-%H%M%S')}-{effort}.flac"
-    settings = practice.settings
-    trial = run_trial(
-        _silence(), path, input_device=settings.input_device, output_device=settings.output_device, cue=False,
-        hangover_s=READING_HANGOVER_S, max_s=READING_MAX_S, no_response_s=10.0, stop=stop,
-        samplerate=settings.sample_rate,
-        on_event=lambda event: None if isinstance(event, PhraseFinished) else post(event),
-    )
-    if trial.no_response:
-        raise CalibrationError(trial.message or "No reading heard: check the microphone.")
-    audio = read_audio(trial.take_path, mono=True)
+    path = _record_alone(practice, effort, hangover_s=READING_HANGOVER_S, max_s=READING_MAX_S, what="reading",
+                         post=post, stop=stop)
+    audio = read_audio(path, mono=True)
     features = acoustic_features(audio.samples, audio.rate)
-    return EffortAnswer(effort, Path(trial.take_path), features, effort_reading(effort, features, trial.take_path))
+    return EffortAnswer(effort, path, features, effort_reading(effort, features, path))
 
 
 def save_baseline(practice, answers: Sequence[CalibrationAnswer], efforts: Sequence[EffortAnswer] = ()):
