@@ -31,7 +31,7 @@ GOAL = 15
 HEADSET = "USB headset"
 LAPTOP = "Laptop microphone"
 BASELINE = Baseline(None, datetime(2026, 11, 2, 8, 0, tzinfo=timezone.utc), HEADSET, -26.0, 7.0, 5.0, 150.0, 4.2,
-                    ("answer1.flac", "answer2.flac", "answer3.flac"))
+                    ("answer1.flac", "answer2.flac", "answer3.flac"), alpha_ratio_db=-12.0)
 # day offset from FIRST_DAY -> (minutes of practice, [(drill, difficulty), ...] in order)
 PLAN = {
     0: (18, [("anger-1-pharmacy", "beginner")] * 5 + [("despair-1-same-every-week", "beginner")] * 3),
@@ -74,6 +74,8 @@ def _features(progress: float, rng: random.Random, short: bool) -> TakeFeatures:
         clipping=False, pitch_median_hz=round(100 * 2 ** (pitch / 12), 1), pitch_median_st=round(pitch, 2),
         pitch_range_st=round(spread, 2), pitch_sd_st=round(spread / 3, 2), voiced_ratio=0.7, wpm=None,
         articulation_rate=round(rate, 2), words=None, transcript=None, fillers=0,
+        # brighter with loudness along the typical line, and a pressed edge of 2.5 dB that fades
+        alpha_ratio_db=round(-12.0 + 0.5 * (loud + 26.0) + 2.5 * (1 - progress), 2),
     )
 
 

@@ -46,6 +46,7 @@ class ReportMetric:
 
 REPORT_METRICS: tuple[ReportMetric, ...] = (
     ReportMetric("loudness", "Loudness", "dBFS", 1),
+    ReportMetric("edge", "Edge", "dB above your line", 1),
     ReportMetric("pitch", "Pitch", "Hz", 0, _hz),
     ReportMetric("pitch_range", "Pitch range", "st", 1),
     ReportMetric("pace", "Pace", "× calm pace", 2),

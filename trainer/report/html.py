@@ -11,7 +11,8 @@ from collections.abc import Mapping, Sequence
 from html import escape
 
 from trainer.practice.counting import MIN_COUNTED_SPEECH_S
-from trainer.practice.verdict import LATENCY_BAND_S, OVERLAP_TOLERANCE_S
+from trainer.practice.verdict import (LATENCY_BAND_S, LEVEL_SCORE, OUT_OF_BAND_SHARE, OVERLAP_CAP, OVERLAP_LIMIT_S,
+                                      OVERLAP_TOLERANCE_S)
 from trainer.report.content import TABLE_METRICS, DrillSection, MeasureValue, ReportContent, TakeView
 
 CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; media-src data:; "
@@ -283,10 +284,14 @@ def reading_guide() -> str:
         '<section id="guide">', "<h2>How to read this report</h2>",
         "<p>Each take is judged against the therapist's own calm baseline: loudness, pitch, pitch range and pace "
         "each have a band around it (a drill may shift the target), and the bands narrow after three takes in a "
-        "row in band and widen after two misses, so the goal stays just beyond reach. Response time has a fixed "
+        "row in band and widen after two misses, so the goal stays just beyond reach. The edge is how much "
+        "brighter (more pressed) the voice was than its loudness explains, in dB above the therapist's own line; "
+        "its band is open below. Response time has a fixed "
         f"band of {LATENCY_BAND_S[0]:.1f}-{LATENCY_BAND_S[1]:.1f} s; talking over the client beyond "
-        f"{OVERLAP_TOLERANCE_S:.1f} s is always out of band. The score (0-100) is the weighted mean of the "
-        "measures: 100 inside a band, 50 points less per band half-width outside.</p>",
+        f"{OVERLAP_TOLERANCE_S:.1f} s is always out of band. The score (0-100) comes from the weighted mean of the "
+        f"measures (100 inside a band, 50 points less per band half-width outside): {LEVEL_SCORE} or more only "
+        f"when every measure is in band, since a miss scores {OUT_OF_BAND_SHARE:.0%} of the mean, and at most "
+        f"{OVERLAP_CAP} after more than {OVERLAP_LIMIT_S:g} s spoken over the client.</p>",
         f"<p>A take with less than {MIN_COUNTED_SPEECH_S:.0f} s of speech is kept in the history but does not "
         "count: it is left out of every figure here.</p>",
         "</section>",
