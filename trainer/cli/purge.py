@@ -33,7 +33,7 @@ def purge(ctx: click.Context, drill_id: str, yes: bool) -> None:
     with history() as practice:
         store = practice.store
         count = store.count_takes(drill_id)
-        kept = store.count_all_takes(drill_id)
+        kept = store.count_takes(drill_id, kept=True)
         if not kept and not store.band_states(drill_id):
             known = store.drills_with_takes()
             hint = f" Drills with takes: {', '.join(known)}." if known else " There are no takes yet."

@@ -294,13 +294,6 @@ class Store:
                 raise StoreError(f"There is no take number {take_id} in the practice history.")
 
     @_guarded
-    def update_take_features(self, take_id: int, features: Mapping[str, Any]) -> None:
-        """Replace a stored take's features (its transcript arrives after the acoustic result)."""
-        with self._write() as conn:
-            if conn.execute("UPDATE takes SET features = ? WHERE id = ?", (_json(features), take_id)).rowcount != 1:
-                raise StoreError(f"There is no take number {take_id} in the practice history.")
-
-    @_guarded
     def update_take_result(self, take_id: int, features: Mapping[str, Any], verdict: Mapping[str, Any] | None, *,
                            bands: Mapping[str, BandState] | None = None) -> None:
         """Replace a stored take's features and verdict (with its score), and the drill's bands after
@@ -400,13 +393,6 @@ class Store:
             return self._conn().execute(f"SELECT COUNT(*) FROM takes WHERE {where}").fetchone()[0]
         return self._conn().execute(f"SELECT COUNT(*) FROM takes WHERE {where} AND drill_id = ?",
                                     (drill_id,)).fetchone()[0]
-
-    @_guarded
-    def count_all_takes(self, drill_id: str | None = None) -> int:
-        """How many takes the history holds, those that do not count included (all drills, or one)."""
-        if drill_id is None:
-            return self._conn().execute("SELECT COUNT(*) FROM takes").fetchone()[0]
-        return self._conn().execute("SELECT COUNT(*) FROM takes WHERE drill_id = ?", (drill_id,)).fetchone()[0]
 
     @_guarded
     def drills_with_takes(self) -> list[str]:
