@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import os
 import stat
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -15,6 +13,7 @@ import soundfile as sf
 
 from tests.audio.truth import excerpt
 from tests.conftest import SPEECH_FILES
+from tests.packaging.helpers import ANSWER_S, take_with_an_answer
 from trainer.analysis import acoustic_features
 from trainer.media import read_audio
 
@@ -39,25 +38,10 @@ def test_take_of_a_drill_records_the_answer_and_prints_the_trial_as_json(pulse_r
 
     drill = get_drill("anger-1-pharmacy")
     clip_s = read_audio(drill.clip_path).duration_s
-    answer = excerpt(SPEECH_FILES[0], 4.0, tmp_path)
     env = dict(os.environ, LEVELVOICE_HOME=str(lv_home))
-    process = subprocess.Popen([sys.executable, "-m", "trainer", "take", "--drill", drill.id, "--json"], env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    feeder = None
-    try:
-        deadline = time.monotonic() + 60
-        while not list((lv_home / "data" / "takes").rglob("*.partial")) and time.monotonic() < deadline:
-            time.sleep(0.02)
-        # recording has just started; the clip follows within a fraction of a second (more on a busy machine)
-        feeder = pulse_rig.feed(answer, lead_s=clip_s + 2.5)
-        stdout, stderr = process.communicate(timeout=120)
-    finally:
-        if process.poll() is None:
-            process.kill()
-        if feeder:
-            feeder.terminate()
-    assert process.returncode == 0, stderr
-    result = json.loads(stdout)
+    result, stderr = take_with_an_answer([sys.executable, "-m", "trainer", "take", "--drill", drill.id, "--json"],
+                                          env=env, rig=pulse_rig, home=lv_home, clip_s=clip_s, work=tmp_path)
+    answer = excerpt(SPEECH_FILES[0], ANSWER_S, tmp_path)  # what it answered with
     assert result["drill"] == drill.id and result["clip_duration_s"] == pytest.approx(clip_s)
     for key in ("latency_s", "overlap_s", "interrupted", "overflows", "stopped_by", "take_path"):
         assert key in result
