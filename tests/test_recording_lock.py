@@ -20,6 +20,20 @@ HOLD = ("import time, sys\n"
         "    time.sleep(60)\n")
 
 
+def assert_a_crash_releases_the_lock(holder: subprocess.Popen) -> None:
+    """Kill the process holding the recording lock: the lock is free again within 5 s."""
+    holder.send_signal(signal.SIGKILL)  # even a crash releases it
+    holder.wait(timeout=10)
+    deadline = time.monotonic() + 5
+    while True:
+        try:
+            with recording_lock():
+                return
+        except AlreadyRunningError:
+            assert time.monotonic() < deadline, "the lock outlived the crashed process"
+            time.sleep(0.05)
+
+
 def test_a_second_instance_gets_a_clear_error_until_the_first_one_ends(lv_home):
     other = subprocess.Popen([sys.executable, "-c", HOLD], env=dict(os.environ), stdout=subprocess.PIPE, text=True)
     try:
@@ -27,16 +41,7 @@ def test_a_second_instance_gets_a_clear_error_until_the_first_one_ends(lv_home):
         with pytest.raises(AlreadyRunningError, match="Another Level Voice window is recording"):
             with recording_lock():
                 pass
-        other.send_signal(signal.SIGKILL)  # even a crash releases it
-        other.wait(timeout=10)
-        deadline = time.monotonic() + 5
-        while True:
-            try:
-                with recording_lock():
-                    break
-            except AlreadyRunningError:
-                assert time.monotonic() < deadline, "the lock outlived the crashed process"
-                time.sleep(0.05)
+        assert_a_crash_releases_the_lock(other)
     finally:
         if other.poll() is None:
             other.kill()

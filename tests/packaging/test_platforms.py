@@ -9,11 +9,9 @@ from __future__ import annotations
 import logging
 import os
 import pkgutil
-import signal
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -21,6 +19,7 @@ import pytest
 import trainer
 from tests.packaging import msvcrt_standin
 from tests.packaging.helpers import take_with_an_answer
+from tests.test_recording_lock import assert_a_crash_releases_the_lock
 from trainer.errors import AlreadyRunningError
 from trainer.session import lock
 from trainer.session.lock import recording_lock
@@ -78,16 +77,7 @@ def test_on_windows_a_second_instance_gets_a_clear_error_until_the_first_one_end
             with recording_lock():
                 pass
         assert (msvcrt_standin.LK_NBLCK, 0, 1) in msvcrt_standin.calls  # the first byte, without waiting
-        other.send_signal(signal.SIGKILL)  # even a crash releases it
-        other.wait(timeout=10)
-        deadline = time.monotonic() + 5
-        while True:
-            try:
-                with recording_lock():
-                    break
-            except AlreadyRunningError:
-                assert time.monotonic() < deadline, "the lock outlived the crashed process"
-                time.sleep(0.05)
+        assert_a_crash_releases_the_lock(other)
     finally:
         if other.poll() is None:
             other.kill()
