@@ -258,12 +258,11 @@ def read_audio(path: Path | str, *, start_s: float | None = None, end_s: float |
         raise AudioFileError(
             f"The segment {format_time(start_s)} to {format_time(end_s)} has no length; the end must come after the start."
         )
-    with quiet_stderr():  # a damaged file's decoder messages: the error below says it in one line
-        length = _header_duration(path)
-    if length is not None:
-        _check_segment(path, length, start_s, end_s)
     audio = None
-    with quiet_stderr():  # the decoders' own warnings about a damaged file: the error below says it
+    with quiet_stderr():  # the decoders' own warnings about a damaged file: the errors here say it in one line
+        length = _header_duration(path)
+        if length is not None:
+            _check_segment(path, length, start_s, end_s)
         if path.suffix.lower() in SOUNDFILE_SUFFIXES:
             audio = _with_soundfile(path, start_s, end_s)
         if audio is None:
